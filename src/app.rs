@@ -1,0 +1,222 @@
+//! What each command does: build the engine, run a source through it, write
+//! the report.  Errors returned from here exit with code 2.
+
+use std::fs::File;
+use std::io::{self, BufWriter, IsTerminal, Write};
+use std::path::Path;
+
+use anyhow::{Context, Result};
+
+use crate::cli::{
+    Cli, ColorChoice, Command, EngineArgs, ListFormat, OutputArgs, RulesCommand, ScanArgs,
+};
+use crate::engine::{self, Engine};
+use crate::report::{Format, Report, ReportOptions};
+use crate::rules::{RuleSet, RuleSource};
+use crate::scan::{ScanResult, TreeScan};
+use crate::sources::fs::{SkipReason, WalkOptions};
+
+/// How a successful run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Clean,
+    /// Findings were reported (or a rule file failed its own examples).
+    Findings,
+}
+
+impl Outcome {
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Outcome::Clean => 0,
+            Outcome::Findings => 1,
+        }
+    }
+}
+
+pub fn run(cli: Cli) -> Result<Outcome> {
+    match cli.command {
+        Command::Scan(args) => scan(args),
+        Command::Rules {
+            command: RulesCommand::List { rules, format },
+        } => list_rules(&rules, format),
+        Command::Rules {
+            command: RulesCommand::Check { files },
+        } => check_rules(&files),
+    }
+}
+
+/// Built-in rules plus the user's extra rule files.
+fn load_rules(extra: &[impl AsRef<Path>]) -> Result<RuleSet> {
+    let mut set = RuleSet::builtin()?;
+    for path in extra {
+        set.add_source(&RuleSource::from_path(path.as_ref())?)?;
+    }
+    Ok(set)
+}
+
+fn walk_options(engine_args: &EngineArgs, follow: bool, respect_ignore: bool) -> WalkOptions {
+    WalkOptions {
+        follow_symlinks: follow,
+        respect_ignore_files: respect_ignore,
+        threads: engine_args
+            .threads
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())),
+        max_file_size: engine_args.max_file_size,
+        include_binary: engine_args.include_binary,
+    }
+}
+
+fn scan(args: ScanArgs) -> Result<Outcome> {
+    let engine = Engine::new(load_rules(&args.engine.rules)?)?;
+    let mut sink = OutputSink::open(&args.output)?;
+    let tree = TreeScan {
+        roots: args.paths.clone(),
+        walk: walk_options(&args.engine, args.follow, !args.no_ignore),
+    };
+    let result = tree.run(&engine)?;
+    print_warnings(&result);
+    write_report(&engine, &result, &args.output, &mut sink)
+}
+
+/// Warnings go to stderr as they would in any Unix tool; reports to stdout
+/// or `--output`, so a JSON consumer never sees them mixed in.
+fn print_warnings(result: &ScanResult) {
+    for warning in &result.warnings {
+        eprintln!("keylint: warning: {warning}");
+    }
+    for skip in &result.skipped {
+        match &skip.reason {
+            SkipReason::Binary => {}
+            SkipReason::TooLarge { size, limit } => eprintln!(
+                "keylint: warning: skipped {}: {} bytes is over --max-file-size {} bytes",
+                skip.path, size, limit
+            ),
+            SkipReason::Unreadable(error) => {
+                eprintln!("keylint: warning: cannot read {}: {error}", skip.path)
+            }
+        }
+    }
+}
+
+fn write_report(
+    engine: &Engine,
+    result: &ScanResult,
+    output: &OutputArgs,
+    sink: &mut OutputSink,
+) -> Result<Outcome> {
+    let report = Report {
+        result,
+        rules: engine.metas(),
+        options: ReportOptions {
+            show_secrets: output.no_redact,
+            color: sink.use_color(output.color, output.format),
+        },
+    };
+    colored::control::set_override(report.options.color);
+    report
+        .write(output.format, &mut sink.writer)
+        .and_then(|()| sink.writer.flush())
+        .with_context(|| format!("cannot write the report to {}", sink.name))?;
+    Ok(if result.findings.is_empty() {
+        Outcome::Clean
+    } else {
+        Outcome::Findings
+    })
+}
+
+/// Standard output or the `--output` file, opened before the scan so a bad
+/// path fails at once rather than after a long scan.
+struct OutputSink {
+    writer: Box<dyn Write>,
+    name: String,
+    is_terminal: bool,
+}
+
+impl OutputSink {
+    fn open(output: &OutputArgs) -> Result<OutputSink> {
+        Ok(match &output.output {
+            Some(path) => OutputSink {
+                writer: Box::new(BufWriter::new(
+                    File::create(path)
+                        .with_context(|| format!("cannot create {}", path.display()))?,
+                )),
+                name: path.display().to_string(),
+                is_terminal: false,
+            },
+            None => OutputSink {
+                writer: Box::new(BufWriter::new(io::stdout().lock())),
+                name: "standard output".into(),
+                is_terminal: io::stdout().is_terminal(),
+            },
+        })
+    }
+
+    /// Colors only for the human format; `auto` means a terminal and no
+    /// `NO_COLOR` (an explicit `--color always` wins, as no-color.org asks).
+    fn use_color(&self, choice: ColorChoice, format: Format) -> bool {
+        if format != Format::Human {
+            return false;
+        }
+        match choice {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                self.is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            }
+        }
+    }
+}
+
+fn list_rules(extra: &[impl AsRef<Path>], format: ListFormat) -> Result<Outcome> {
+    let set = load_rules(extra)?;
+    let mut out = io::stdout().lock();
+    match format {
+        ListFormat::Json => {
+            let metas: Vec<_> = set.rules.iter().map(|r| &*r.meta).collect();
+            serde_json::to_writer_pretty(&mut out, &metas)?;
+            writeln!(out)?;
+        }
+        ListFormat::Human => {
+            let width = set.rules.iter().map(|r| r.meta.id.len()).max().unwrap_or(0);
+            for rule in &set.rules {
+                let meta = &rule.meta;
+                writeln!(
+                    out,
+                    "{:<width$}  {:<12} {:<9} {}",
+                    meta.id, meta.provider, meta.severity, meta.name
+                )?;
+            }
+            writeln!(out, "{} rules", set.rules.len())?;
+        }
+    }
+    Ok(Outcome::Clean)
+}
+
+/// Validate user rule files: malformed files are errors (exit 2); rules
+/// whose examples fail are reported and exit 1.
+fn check_rules(files: &[impl AsRef<Path>]) -> Result<Outcome> {
+    let mut set = RuleSet::default();
+    for path in files {
+        set.add_source(&RuleSource::from_path(path.as_ref())?)?;
+    }
+    let rule_count = set.rules.len();
+    let failures = engine::check_examples(set)?;
+    for failure in &failures {
+        let what = if failure.missed {
+            "example does not match"
+        } else {
+            "counter-example matches"
+        };
+        println!(
+            "{}: rule `{}`: {what}: {}",
+            failure.origin, failure.rule_id, failure.example
+        );
+    }
+    if failures.is_empty() {
+        println!("{rule_count} rules OK");
+        Ok(Outcome::Clean)
+    } else {
+        println!("{} problem(s) in {rule_count} rules", failures.len());
+        Ok(Outcome::Findings)
+    }
+}

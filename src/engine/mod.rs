@@ -1,0 +1,217 @@
+//! The matcher: bytes in, matches out.  It never knows where the bytes came
+//! from (a file, a git blob, standard input).
+//!
+//! Speed comes from doing little: one Aho-Corasick pass finds every rule
+//! keyword (ASCII case-insensitive); only rules whose keyword occurred run
+//! their `regex::bytes` regex (linear time, no ReDoS); the candidate secret
+//! then has to pass the entropy, placeholder and checksum filters.
+
+pub mod entropy;
+pub mod noise;
+pub mod position;
+
+use std::ops::Range;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use anyhow::{Context, Result};
+
+use std::sync::Arc;
+
+use crate::rules::{Rule, RuleMeta, RuleSet};
+
+/// One accepted match, as byte offsets into the scanned buffer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawMatch {
+    /// Index into `Engine::rules()`.
+    pub rule: usize,
+    /// The secret (the rule's `secret` group, or the whole match).
+    pub secret: Range<usize>,
+}
+
+pub struct Engine {
+    rules: RuleSet,
+    metas: Vec<Arc<RuleMeta>>,
+    keywords: AhoCorasick,
+    /// For each keyword pattern, the rules it triggers.
+    rules_by_keyword: Vec<Vec<usize>>,
+    /// Rules without keywords: they run on every buffer.
+    always_run: Vec<usize>,
+}
+
+impl Engine {
+    pub fn new(rules: RuleSet) -> Result<Engine> {
+        let mut patterns: Vec<String> = Vec::new();
+        let mut rules_by_keyword: Vec<Vec<usize>> = Vec::new();
+        let mut always_run = Vec::new();
+        for (index, rule) in rules.rules.iter().enumerate() {
+            if rule.keywords.is_empty() {
+                always_run.push(index);
+            }
+            for keyword in &rule.keywords {
+                let folded = keyword.to_ascii_lowercase();
+                match patterns.iter().position(|p| *p == folded) {
+                    Some(existing) => rules_by_keyword[existing].push(index),
+                    None => {
+                        patterns.push(folded);
+                        rules_by_keyword.push(vec![index]);
+                    }
+                }
+            }
+        }
+        let keywords = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .build(&patterns)
+            .context("cannot build the keyword automaton")?;
+        Ok(Engine {
+            metas: rules.metas(),
+            rules,
+            keywords,
+            rules_by_keyword,
+            always_run,
+        })
+    }
+
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules.rules
+    }
+
+    /// Report-facing metadata, indexed like `rules()` (and `RawMatch::rule`).
+    pub fn metas(&self) -> &[Arc<RuleMeta>] {
+        &self.metas
+    }
+
+    pub fn rule_set(&self) -> &RuleSet {
+        &self.rules
+    }
+
+    /// All keyword strings, lower-cased and deduplicated (benchmarks use them
+    /// as the ripgrep floor).
+    pub fn keyword_count(&self) -> usize {
+        self.rules_by_keyword.len()
+    }
+
+    /// Find every accepted match in `haystack`, sorted by position.
+    pub fn find(&self, haystack: &[u8]) -> Vec<RawMatch> {
+        let triggered = self.triggered_rules(haystack);
+        let mut found = Vec::new();
+        for rule_index in triggered {
+            self.run_rule(rule_index, haystack, &mut found);
+        }
+        found.sort_by_key(|m| (m.secret.start, m.rule));
+        found
+    }
+
+    /// Which rules must run: one overlapping keyword pass (overlapping, so a
+    /// short keyword like `sk-` can't hide a longer one like `sk-proj-`).
+    fn triggered_rules(&self, haystack: &[u8]) -> Vec<usize> {
+        let rule_count = self.rules.rules.len();
+        let mut triggered = vec![false; rule_count];
+        let mut remaining = rule_count - self.always_run.len();
+        for &index in &self.always_run {
+            triggered[index] = true;
+        }
+        if remaining > 0 {
+            let mut keyword_seen = vec![false; self.rules_by_keyword.len()];
+            for hit in self.keywords.find_overlapping_iter(haystack) {
+                let pattern = hit.pattern().as_usize();
+                if std::mem::replace(&mut keyword_seen[pattern], true) {
+                    continue;
+                }
+                for &rule in &self.rules_by_keyword[pattern] {
+                    if !std::mem::replace(&mut triggered[rule], true) {
+                        remaining -= 1;
+                    }
+                }
+                if remaining == 0 {
+                    break;
+                }
+            }
+        }
+        (0..rule_count).filter(|&i| triggered[i]).collect()
+    }
+
+    fn run_rule(&self, rule_index: usize, haystack: &[u8], found: &mut Vec<RawMatch>) {
+        let rule = &self.rules.rules[rule_index];
+        let mut last_end = 0;
+        for caps in rule.regex.captures_iter(haystack) {
+            let span = match rule.secret_group {
+                Some(group) => caps.get(group),
+                None => caps.get(0),
+            };
+            let Some(span) = span else { continue };
+            // A secret already reported by this rule (overlapping alternatives).
+            if span.start() < last_end {
+                continue;
+            }
+            if accept_secret(rule, span.as_bytes()) {
+                last_end = span.end();
+                found.push(RawMatch {
+                    rule: rule_index,
+                    secret: span.range(),
+                });
+            }
+        }
+    }
+}
+
+/// The filters every candidate passes after its regex matched.
+pub fn accept_secret(rule: &Rule, secret: &[u8]) -> bool {
+    if secret.is_empty() {
+        return false;
+    }
+    if let Some(min) = rule.min_entropy
+        && entropy::shannon(secret) < min
+    {
+        return false;
+    }
+    if rule.placeholder_filter && noise::looks_like_placeholder(secret) {
+        return false;
+    }
+    if let Some(validator) = rule.validator
+        && !validator.accepts(secret)
+    {
+        return false;
+    }
+    true
+}
+
+/// Result of running one rule over its own examples and counter-examples.
+#[derive(Debug)]
+pub struct ExampleFailure {
+    pub rule_id: String,
+    pub origin: String,
+    pub example: String,
+    /// true: an example that should match did not; false: a counter-example matched.
+    pub missed: bool,
+}
+
+/// Check every rule's examples (must match) and counter-examples (must not),
+/// running each rule alone through the real engine path, prefilter included.
+pub fn check_examples(rules: RuleSet) -> Result<Vec<ExampleFailure>> {
+    let engine = Engine::new(rules)?;
+    let mut failures = Vec::new();
+    for (index, rule) in engine.rules().iter().enumerate() {
+        let matches_rule =
+            |text: &str| engine.find(text.as_bytes()).iter().any(|m| m.rule == index);
+        let mut record = |example: &String, missed: bool| {
+            failures.push(ExampleFailure {
+                rule_id: rule.meta.id.clone(),
+                origin: rule.origin.clone(),
+                example: example.clone(),
+                missed,
+            })
+        };
+        for example in &rule.examples {
+            if !matches_rule(example) {
+                record(example, true);
+            }
+        }
+        for counter in &rule.counter_examples {
+            if matches_rule(counter) {
+                record(counter, false);
+            }
+        }
+    }
+    Ok(failures)
+}

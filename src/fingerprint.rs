@@ -1,0 +1,78 @@
+//! Stable, non-reversible identities for findings.
+//!
+//! * `fingerprint` = H(rule id, secret): the same secret keeps its identity
+//!   when it moves to another line or file (baselines, dedup across history).
+//! * `location_fingerprint` = H(rule id, path, secret): for SARIF
+//!   `partialFingerprints`, so two files holding one key stay two alerts.
+//!
+//! Neither contains a line number.  The secret enters only through a SHA-256
+//! digest stretched over many rounds with a domain-separating salt, so a
+//! fingerprint published in a baseline or SARIF file is no shortcut to
+//! guessing a short secret (each guess costs the full stretch).
+
+use sha2::{Digest, Sha256};
+
+const SALT: &[u8] = b"keylint/fingerprint/v1";
+const STRETCH_ROUNDS: u32 = 2048;
+
+fn stretched_secret_digest(secret: &[u8]) -> [u8; 32] {
+    let mut digest: [u8; 32] = Sha256::new()
+        .chain_update(SALT)
+        .chain_update(secret)
+        .finalize()
+        .into();
+    for _ in 0..STRETCH_ROUNDS {
+        digest = Sha256::new()
+            .chain_update(SALT)
+            .chain_update(digest)
+            .finalize()
+            .into();
+    }
+    digest
+}
+
+fn hex128(parts: &[&[u8]]) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(SALT);
+    for part in parts {
+        // Length-prefix each part so ("ab","c") and ("a","bc") differ.
+        hasher.update((part.len() as u64).to_le_bytes());
+        hasher.update(part);
+    }
+    hasher.finalize()[..16]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Identity of a (rule, secret) pair, independent of where it was found.
+pub fn fingerprint(rule_id: &str, secret: &[u8]) -> String {
+    hex128(&[rule_id.as_bytes(), &stretched_secret_digest(secret)])
+}
+
+/// Identity of a (rule, path, secret) triple.
+pub fn location_fingerprint(rule_id: &str, path: &str, secret: &[u8]) -> String {
+    hex128(&[
+        rule_id.as_bytes(),
+        path.as_bytes(),
+        &stretched_secret_digest(secret),
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprints_depend_on_rule_secret_and_path_only() {
+        let a = fingerprint("r", b"secret-1");
+        assert_eq!(a, fingerprint("r", b"secret-1"));
+        assert_ne!(a, fingerprint("r", b"secret-2"));
+        assert_ne!(a, fingerprint("q", b"secret-1"));
+        assert_eq!(a.len(), 32);
+        assert_ne!(
+            location_fingerprint("r", "a.env", b"s"),
+            location_fingerprint("r", "b.env", b"s")
+        );
+    }
+}

@@ -1,0 +1,14 @@
+//! keylint: a static secret-leak scanner.
+//!
+//! Data flows one way: `sources` (bytes and where they live) -> `engine`
+//! (matches) -> `finding` (positions, fingerprints) -> `report`.
+
+pub mod app;
+pub mod cli;
+pub mod engine;
+pub mod finding;
+pub mod fingerprint;
+pub mod report;
+pub mod rules;
+pub mod scan;
+pub mod sources;

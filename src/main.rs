@@ -1,0 +1,17 @@
+//! Thin entry point: parse arguments, run, map the outcome to an exit code
+//! (0 nothing found, 1 findings, 2 error).
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = keylint::cli::Cli::parse();
+    match keylint::app::run(cli) {
+        Ok(outcome) => ExitCode::from(outcome.exit_code()),
+        Err(error) => {
+            eprintln!("keylint: error: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}

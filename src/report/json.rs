@@ -1,0 +1,74 @@
+//! The JSON report: one object per finding, plus a summary.  The schema is
+//! documented in README.md ("JSON report"); `schema_version` changes only
+//! when a field is removed or changes meaning.
+
+use std::io::{self, Write};
+
+use serde_json::{Value, json};
+
+use super::Report;
+use crate::finding::Finding;
+use crate::sources::fs::SkipReason;
+
+pub const SCHEMA_VERSION: u32 = 1;
+
+pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let result = report.result;
+    let findings: Vec<Value> = result
+        .findings
+        .iter()
+        .map(|f| finding_json(report, f))
+        .collect();
+    let skipped: Vec<Value> = result
+        .skipped
+        .iter()
+        .map(|skip| {
+            let (reason, detail) = match &skip.reason {
+                SkipReason::Binary => ("binary", Value::Null),
+                SkipReason::TooLarge { size, limit } => {
+                    ("too_large", json!({"size": size, "limit": limit}))
+                }
+                SkipReason::Unreadable(error) => ("unreadable", json!(error)),
+            };
+            json!({"path": skip.path, "reason": reason, "detail": detail})
+        })
+        .collect();
+    let document = json!({
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "keylint", "version": env!("CARGO_PKG_VERSION")},
+        "findings": findings,
+        "summary": {
+            "findings": result.findings.len(),
+            "files_scanned": result.stats.files_scanned,
+            "bytes_scanned": result.stats.bytes_scanned,
+            "skipped_binary": result.stats.skipped_binary,
+            "skipped_too_large": result.stats.skipped_too_large,
+            "skipped_unreadable": result.stats.skipped_unreadable,
+            "duration_ms": result.elapsed.as_millis() as u64,
+        },
+        "skipped": skipped,
+        "warnings": result.warnings,
+    });
+    serde_json::to_writer_pretty(&mut *out, &document)?;
+    writeln!(out)
+}
+
+fn finding_json(report: &Report, finding: &Finding) -> Value {
+    json!({
+        "rule_id": finding.rule.id,
+        "rule_name": finding.rule.name,
+        "severity": finding.rule.severity,
+        "provider": finding.rule.provider,
+        "path": finding.origin.path,
+        "uri": finding.origin.root_relative,
+        "line": finding.start.line,
+        "column": finding.start.column,
+        "end_line": finding.end.line,
+        "end_column": finding.end.column,
+        "secret": report.shown_secret(finding),
+        "redacted": !report.options.show_secrets,
+        "snippet": report.shown_snippet(finding),
+        "fingerprint": finding.fingerprint,
+        "location_fingerprint": finding.location_fingerprint,
+    })
+}

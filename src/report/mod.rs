@@ -1,0 +1,103 @@
+//! Report writers: human (colored text), JSON and SARIF.  Every writer gets
+//! the finished `ScanResult` and the rule metadata; none re-reads a file.
+//! Secrets pass through `Shown`, which redacts unless the user opted out.
+
+mod human;
+mod json;
+pub mod redact;
+mod sarif;
+
+use std::io::{self, Write};
+use std::sync::Arc;
+
+use clap::ValueEnum;
+
+use crate::finding::Finding;
+use crate::rules::{RuleMeta, Severity};
+use crate::scan::ScanResult;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+    Sarif,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct ReportOptions {
+    /// Print secrets whole (`--no-redact`).
+    pub show_secrets: bool,
+    pub color: bool,
+}
+
+/// Everything a writer needs.
+pub struct Report<'a> {
+    pub result: &'a ScanResult,
+    /// All rules of the run (SARIF lists them all, so ids stay stable).
+    pub rules: &'a [Arc<RuleMeta>],
+    pub options: ReportOptions,
+}
+
+impl Report<'_> {
+    pub fn write(&self, format: Format, out: &mut dyn Write) -> io::Result<()> {
+        match format {
+            Format::Human => human::write(self, out),
+            Format::Json => json::write(self, out),
+            Format::Sarif => sarif::write(self, out),
+        }
+    }
+
+    /// The secret as reports may show it.
+    pub fn shown_secret(&self, finding: &Finding) -> String {
+        if self.options.show_secrets {
+            finding.secret.clone()
+        } else {
+            redact::redact(&finding.secret)
+        }
+    }
+
+    /// The source line with the secret replaced by its shown form.
+    pub fn shown_snippet(&self, finding: &Finding) -> String {
+        let shown = self.shown_secret(finding);
+        let shown_in_line = shown.lines().next().unwrap_or("");
+        redact::mask_line(
+            &finding.snippet,
+            finding.snippet_secret.clone(),
+            shown_in_line,
+        )
+    }
+}
+
+/// SARIF `level` and GitHub `security-severity` for a severity.
+pub fn sarif_level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Critical | Severity::High => "error",
+        Severity::Medium => "warning",
+        Severity::Low => "note",
+    }
+}
+
+pub fn security_severity(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Critical => "9.5",
+        Severity::High => "8.0",
+        Severity::Medium => "5.5",
+        Severity::Low => "2.0",
+    }
+}
+
+/// `1536` -> `1.5 KiB`.
+pub fn human_bytes(bytes: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}

@@ -1,0 +1,138 @@
+//! Running a scan: a source's blobs through the engine into findings, with
+//! the counters and skip list every report's summary shows.
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use crate::engine::Engine;
+use crate::finding::Finding;
+use crate::rules::RuleKind;
+use crate::sources::Origin;
+use crate::sources::fs::{self, SkipReason, WalkEvent, WalkOptions};
+
+/// Counters shown in every summary.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct Stats {
+    pub files_scanned: u64,
+    pub bytes_scanned: u64,
+    pub skipped_binary: u64,
+    pub skipped_too_large: u64,
+    pub skipped_unreadable: u64,
+}
+
+/// A file that was not scanned, and why.
+#[derive(Debug, Clone)]
+pub struct Skip {
+    pub path: String,
+    pub reason: SkipReason,
+}
+
+#[derive(Debug, Default)]
+pub struct ScanResult {
+    /// Secrets, sorted by path and position.
+    pub findings: Vec<Finding>,
+    /// Identifier matches (project / organization IDs): evidence for the
+    /// project-binding analysis, never reported on their own.
+    pub identifiers: Vec<Finding>,
+    pub stats: Stats,
+    pub skipped: Vec<Skip>,
+    pub warnings: Vec<String>,
+    pub elapsed: Duration,
+}
+
+impl ScanResult {
+    /// Record one blob's matches and count it as scanned.
+    pub fn add_blob(&mut self, engine: &Engine, origin: &Origin, bytes: &[u8]) {
+        self.stats.files_scanned += 1;
+        self.stats.bytes_scanned += bytes.len() as u64;
+        let matches = engine.find(bytes);
+        if matches.is_empty() {
+            return;
+        }
+        for finding in Finding::from_matches(engine.metas(), bytes, origin, &matches) {
+            match finding.rule.kind {
+                RuleKind::Secret => self.findings.push(finding),
+                RuleKind::Identifier => self.identifiers.push(finding),
+            }
+        }
+    }
+
+    pub fn add_skip(&mut self, origin: &Origin, reason: SkipReason) {
+        match &reason {
+            SkipReason::Binary => self.stats.skipped_binary += 1,
+            SkipReason::TooLarge { .. } => self.stats.skipped_too_large += 1,
+            SkipReason::Unreadable(_) => self.stats.skipped_unreadable += 1,
+        }
+        self.skipped.push(Skip {
+            path: origin.path.clone(),
+            reason,
+        });
+    }
+
+    /// Deterministic order whatever the thread interleaving was.
+    pub fn sort(&mut self) {
+        self.findings
+            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        self.identifiers
+            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        self.skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    }
+}
+
+/// What `keylint scan` walks: paths (a `-` means standard input).
+pub struct TreeScan {
+    pub roots: Vec<PathBuf>,
+    pub walk: WalkOptions,
+}
+
+impl TreeScan {
+    pub fn run(&self, engine: &Engine) -> anyhow::Result<ScanResult> {
+        let started = Instant::now();
+        let (stdin, paths): (Vec<_>, Vec<_>) = self
+            .roots
+            .iter()
+            .cloned()
+            .partition(|p| p.as_os_str() == "-");
+        fs::check_roots(&paths)?;
+        let result = Mutex::new(ScanResult::default());
+        if !stdin.is_empty() {
+            let origin = Origin {
+                path: "<stdin>".into(),
+                root_relative: "stdin".into(),
+            };
+            let mut result = result.lock().unwrap();
+            match fs::read_stdin(&self.walk) {
+                Ok(bytes) => result.add_blob(engine, &origin, &bytes),
+                Err(reason) => result.add_skip(&origin, reason),
+            }
+        }
+        fs::walk(&paths, &self.walk, &|event| match event {
+            WalkEvent::File { origin, data } => {
+                // Match outside the lock: the engine is the expensive part.
+                let mut local = ScanResult::default();
+                local.add_blob(engine, &origin, &data);
+                result.lock().unwrap().merge(local);
+            }
+            WalkEvent::Skipped { origin, reason } => {
+                result.lock().unwrap().add_skip(&origin, reason)
+            }
+            WalkEvent::Warning(message) => result.lock().unwrap().warnings.push(message),
+        });
+        let mut result = result.into_inner().unwrap();
+        result.sort();
+        result.elapsed = started.elapsed();
+        Ok(result)
+    }
+}
+
+impl ScanResult {
+    fn merge(&mut self, other: ScanResult) {
+        self.findings.extend(other.findings);
+        self.identifiers.extend(other.identifiers);
+        self.stats.files_scanned += other.stats.files_scanned;
+        self.stats.bytes_scanned += other.stats.bytes_scanned;
+    }
+}

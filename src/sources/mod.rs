@@ -1,0 +1,38 @@
+//! Where bytes come from.  A source yields `Blob`s; the engine only ever sees
+//! their bytes, reports only their `Origin`.
+
+pub mod fs;
+
+use std::ops::Deref;
+
+/// Bytes of one file or object: read into memory, or mapped for large files.
+pub enum BlobData {
+    Owned(Vec<u8>),
+    Mapped(memmap2::Mmap),
+}
+
+impl Deref for BlobData {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            BlobData::Owned(bytes) => bytes,
+            BlobData::Mapped(map) => map,
+        }
+    }
+}
+
+/// Where a finding lives: the path shown to people and the path relative to
+/// the scan (or repository) root used for SARIF URIs, plus commit facts for
+/// history.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Origin {
+    /// As shown to the user (`fixtures/openai/.env`, `<stdin>`).
+    pub path: String,
+    /// Relative to the root, `/`-separated (SARIF `artifactLocation.uri`).
+    pub root_relative: String,
+}
+
+/// Binary detection as git does it: a NUL byte in the first 8 KiB.
+pub fn looks_binary(bytes: &[u8]) -> bool {
+    memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some()
+}
