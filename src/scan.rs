@@ -102,6 +102,7 @@ impl TreeScan {
             let origin = Origin {
                 path: "<stdin>".into(),
                 root_relative: "stdin".into(),
+                commit: None,
             };
             let mut result = result.lock().unwrap();
             match fs::read_stdin(&self.walk) {

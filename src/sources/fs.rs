@@ -89,6 +89,7 @@ impl Root {
         Origin {
             path: display_path(path),
             root_relative: slash_path(&relative),
+            commit: None,
         }
     }
 }

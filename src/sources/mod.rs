@@ -30,6 +30,19 @@ pub struct Origin {
     pub path: String,
     /// Relative to the root, `/`-separated (SARIF `artifactLocation.uri`).
     pub root_relative: String,
+    /// For git history: the commit that introduced the blob.
+    pub commit: Option<std::sync::Arc<CommitInfo>>,
+}
+
+/// The commit a history finding is reported at (where its blob first appears).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CommitInfo {
+    /// Full hex object id.
+    pub id: String,
+    pub author_name: String,
+    pub author_email: String,
+    /// Commit time, RFC 3339 (UTC offset as recorded).
+    pub date: String,
 }
 
 /// Binary detection as git does it: a NUL byte in the first 8 KiB.
