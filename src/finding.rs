@@ -15,6 +15,14 @@ use crate::sources::Origin;
 const MAX_SNIPPET_CHARS: usize = 160;
 const SNIPPET_CONTEXT_BYTES: usize = 60;
 
+/// A secret's place inside a snippet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SnippetSecret {
+    pub range: Range<usize>,
+    /// False when the secret began before the snippet (a cut-off tail).
+    pub starts_inside: bool,
+}
+
 #[derive(Debug, Clone)]
 pub struct Finding {
     pub rule: Arc<RuleMeta>,
@@ -23,10 +31,12 @@ pub struct Finding {
     /// Exclusive end (SARIF `endColumn` semantics).
     pub end: LineCol,
     pub secret: String,
-    /// The line holding the start of the secret (possibly cut to a window).
+    /// The line holding the start of the secret (possibly cut to a window),
+    /// unmasked: reports mask it through `masked_snippet`.
     pub snippet: String,
-    /// Byte range of the secret inside `snippet` (clipped to it).
-    pub snippet_secret: Range<usize>,
+    /// Every secret visible in `snippet` (this one and any other on the same
+    /// line), as byte ranges into it, so no report leaks a neighbour.
+    pub snippet_secrets: Vec<SnippetSecret>,
     pub fingerprint: String,
     pub location_fingerprint: String,
 }
@@ -40,6 +50,7 @@ impl Finding {
         matches: &[RawMatch],
     ) -> Vec<Finding> {
         let mut cursor = PositionCursor::new(haystack);
+        let all_secrets: Vec<Range<usize>> = matches.iter().map(|m| m.secret.clone()).collect();
         matches
             .iter()
             .map(|m| {
@@ -47,7 +58,7 @@ impl Finding {
                 let start = cursor.locate(m.secret.start);
                 let secret_bytes = &haystack[m.secret.clone()];
                 let end = end_position(start, secret_bytes);
-                let (snippet, snippet_secret) = snippet(haystack, m.secret.clone());
+                let (snippet, snippet_secrets) = snippet(haystack, m.secret.clone(), &all_secrets);
                 let secret = String::from_utf8_lossy(secret_bytes).into_owned();
                 Finding {
                     fingerprint: fingerprint::fingerprint(&rule.id, secret_bytes),
@@ -62,7 +73,7 @@ impl Finding {
                     end,
                     secret,
                     snippet,
-                    snippet_secret,
+                    snippet_secrets,
                 }
             })
             .collect()
@@ -88,34 +99,50 @@ fn end_position(start: LineCol, secret: &[u8]) -> LineCol {
     }
 }
 
-/// The source line around `secret`, as text, and the secret's range in it.
-fn snippet(haystack: &[u8], secret: Range<usize>) -> (String, Range<usize>) {
+/// The source line around `secret`, as text, and where every secret in
+/// `all` that shows in it lies.
+fn snippet(
+    haystack: &[u8],
+    secret: Range<usize>,
+    all: &[Range<usize>],
+) -> (String, Vec<SnippetSecret>) {
     let line = PositionCursor::line_bounds(haystack, secret.start);
-    let secret_end = secret.end.min(line.end);
     let (from, to) = if line.len() > MAX_SNIPPET_CHARS {
         (
             line.start
                 .max(secret.start.saturating_sub(SNIPPET_CONTEXT_BYTES)),
-            line.end.min(secret_end + SNIPPET_CONTEXT_BYTES),
+            line.end
+                .min(secret.end.min(line.end) + SNIPPET_CONTEXT_BYTES),
         )
     } else {
         (line.start, line.end)
     };
-    let before = String::from_utf8_lossy(&haystack[from..secret.start]);
-    let inside = String::from_utf8_lossy(&haystack[secret.start..secret_end]);
-    let after = String::from_utf8_lossy(&haystack[secret_end..to]);
+    // Cut points: window edges plus every secret edge inside the window.
+    let mut cuts = vec![from, to];
+    for range in all.iter().filter(|r| r.start < to && r.end > from) {
+        cuts.push(range.start.clamp(from, to));
+        cuts.push(range.end.clamp(from, to));
+    }
+    cuts.sort_unstable();
+    cuts.dedup();
     let mut text = String::new();
     if from > line.start {
         text.push('…');
     }
-    let clean = |s: &str| s.replace(['\t', '\r'], " ");
-    text.push_str(&clean(&before));
-    let start = text.len();
-    text.push_str(&clean(&inside));
-    let end = text.len();
-    text.push_str(&clean(&after));
+    let mut secrets = Vec::new();
+    for piece in cuts.windows(2) {
+        let (a, b) = (piece[0], piece[1]);
+        let begin = text.len();
+        text.push_str(&String::from_utf8_lossy(&haystack[a..b]).replace(['\t', '\r'], " "));
+        if let Some(owner) = all.iter().find(|r| r.start <= a && b <= r.end) {
+            secrets.push(SnippetSecret {
+                range: begin..text.len(),
+                starts_inside: owner.start == a,
+            });
+        }
+    }
     if to < line.end {
         text.push('…');
     }
-    (text, start..end)
+    (text, secrets)
 }

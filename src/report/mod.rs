@@ -56,15 +56,14 @@ impl Report<'_> {
         }
     }
 
-    /// The source line with the secret replaced by its shown form.
+    /// The source line with every secret in it masked (its neighbours on
+    /// the same line included), or as it is under `--no-redact`.
     pub fn shown_snippet(&self, finding: &Finding) -> String {
-        let shown = self.shown_secret(finding);
-        let shown_in_line = shown.lines().next().unwrap_or("");
-        redact::mask_line(
-            &finding.snippet,
-            finding.snippet_secret.clone(),
-            shown_in_line,
-        )
+        if self.options.show_secrets {
+            finding.snippet.clone()
+        } else {
+            redact::mask_snippet(&finding.snippet, &finding.snippet_secrets)
+        }
     }
 }
 

@@ -2,6 +2,8 @@
 //! (`--no-redact`).  A short prefix stays visible so a person can recognise
 //! which key it is (`sk-proj-AbCd…`); the rest is replaced by `…`.
 
+use crate::finding::SnippetSecret;
+
 /// Characters of the random part left visible after a structural prefix.
 const VISIBLE_RANDOM_CHARS: usize = 4;
 
@@ -34,14 +36,22 @@ fn visible_prefix_len(chars: &[char]) -> usize {
     (structural + VISIBLE_RANDOM_CHARS).min(chars.len() / 3)
 }
 
-/// The line with the secret replaced by `shown` (its redacted form, or the
-/// secret itself under `--no-redact`).  `range` is the secret's byte range
-/// within `line`, already clipped to it.
-pub fn mask_line(line: &str, range: std::ops::Range<usize>, shown: &str) -> String {
-    let mut out = String::with_capacity(line.len());
-    out.push_str(&line[..range.start]);
-    out.push_str(shown);
-    out.push_str(&line[range.end..]);
+/// `snippet` with each listed secret replaced by its redacted form (a cut-off
+/// tail by `…` alone).
+pub fn mask_snippet(snippet: &str, secrets: &[SnippetSecret]) -> String {
+    let mut out = String::with_capacity(snippet.len());
+    let mut copied = 0;
+    for secret in secrets {
+        out.push_str(&snippet[copied..secret.range.start]);
+        let text = &snippet[secret.range.clone()];
+        if secret.starts_inside {
+            out.push_str(&redact(text));
+        } else {
+            out.push('…');
+        }
+        copied = secret.range.end;
+    }
+    out.push_str(&snippet[copied..]);
     out
 }
 
