@@ -8,13 +8,17 @@ use std::path::Path;
 use anyhow::{Context, Result};
 
 use crate::cli::{
-    Cli, ColorChoice, Command, EngineArgs, ListFormat, OutputArgs, RulesCommand, ScanArgs,
+    BaselineArgs, Cli, ColorChoice, Command, ConfigArgs, ConfigCommand, DEFAULT_MAX_FILE_SIZE,
+    EngineArgs, ListFormat, OutputArgs, RulesCommand, ScanArgs, SuppressArgs,
 };
+use crate::config::{Config, STARTER_CONFIG};
 use crate::engine::{self, Engine};
 use crate::report::{Format, Report, ReportOptions};
 use crate::rules::{RuleSet, RuleSource};
 use crate::scan::{ScanResult, TreeScan};
 use crate::sources::fs::{SkipReason, WalkOptions};
+use crate::suppress::baseline::Baseline;
+use crate::suppress::{Suppressor, Unused};
 
 /// How a successful run ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,6 +40,10 @@ impl Outcome {
 pub fn run(cli: Cli) -> Result<Outcome> {
     match cli.command {
         Command::Scan(args) => scan(args),
+        Command::Baseline(args) => baseline(args),
+        Command::Config {
+            command: ConfigCommand::Init { output, force },
+        } => config_init(&output, force),
         Command::Rules {
             command: RulesCommand::List { rules, format },
         } => list_rules(&rules, format),
@@ -54,28 +62,171 @@ fn load_rules(extra: &[impl AsRef<Path>]) -> Result<RuleSet> {
     Ok(set)
 }
 
-fn walk_options(engine_args: &EngineArgs, follow: bool, respect_ignore: bool) -> WalkOptions {
+/// The engine for a run: built-in rules, `--rules` files, and the config's
+/// extra rules, disabled rules and severity overrides.
+fn build_engine(engine_args: &EngineArgs, config: &Config) -> Result<Engine> {
+    let mut set = load_rules(&engine_args.rules)?;
+    let config_name = || {
+        config
+            .path
+            .as_ref()
+            .map_or_else(String::new, |p| p.display().to_string())
+    };
+    for path in &config.extra_rules {
+        set.add_source(&RuleSource::from_path(path)?)
+            .with_context(|| format!("{}: [rules] extra", config_name()))?;
+    }
+    for (id, line) in &config.disable_rules {
+        set.disable(std::slice::from_ref(id))
+            .with_context(|| format!("{}:{line}: [rules] disable", config_name()))?;
+    }
+    for (id, severity) in &config.severity_overrides {
+        set.set_severity(id, *severity)
+            .with_context(|| format!("{}: [rules.severity]", config_name()))?;
+    }
+    Engine::new(set)
+}
+
+/// `--config FILE`, nothing with `--no-config`, else `.keylint.toml`
+/// discovered from the first scanned path.
+fn load_config(args: &ConfigArgs, paths: &[std::path::PathBuf]) -> Result<Config> {
+    if args.no_config {
+        return Ok(Config::default());
+    }
+    if let Some(path) = &args.config {
+        return Config::load(path);
+    }
+    let start = paths
+        .iter()
+        .find(|p| p.as_os_str() != "-")
+        .cloned()
+        .unwrap_or_else(|| ".".into());
+    Config::discover(&start)
+}
+
+fn walk_options(
+    engine_args: &EngineArgs,
+    config: &Config,
+    follow: bool,
+    respect_ignore: bool,
+) -> WalkOptions {
     WalkOptions {
-        follow_symlinks: follow,
+        follow_symlinks: follow || config.follow_symlinks.unwrap_or(false),
         respect_ignore_files: respect_ignore,
         threads: engine_args
             .threads
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())),
-        max_file_size: engine_args.max_file_size,
-        include_binary: engine_args.include_binary,
+        max_file_size: engine_args
+            .max_file_size
+            .or(config.max_file_size)
+            .unwrap_or(DEFAULT_MAX_FILE_SIZE),
+        include_binary: engine_args.include_binary || config.include_binary.unwrap_or(false),
     }
 }
 
+/// The suppress stage for a run; the baseline is read before the scan so a
+/// malformed one fails at once.
+fn suppressor(args: &SuppressArgs, config: Config, engine: &Engine) -> Result<Suppressor> {
+    let baseline = match &args.baseline {
+        Some(path) => Some((path.clone(), Baseline::load(path)?)),
+        None => None,
+    };
+    Ok(Suppressor {
+        config,
+        baseline,
+        foreign_markers: !args.no_foreign_allow,
+        known_rules: engine.metas().iter().map(|m| m.id.clone()).collect(),
+    })
+}
+
 fn scan(args: ScanArgs) -> Result<Outcome> {
-    let engine = Engine::new(load_rules(&args.engine.rules)?)?;
+    let config = load_config(&args.suppress.config, &args.paths)?;
+    let engine = build_engine(&args.engine, &config)?;
+    let walk = walk_options(&args.engine, &config, args.follow, !args.no_ignore);
+    let suppressor = suppressor(&args.suppress, config, &engine)?;
     let mut sink = OutputSink::open(&args.output)?;
     let tree = TreeScan {
         roots: args.paths.clone(),
-        walk: walk_options(&args.engine, args.follow, !args.no_ignore),
+        walk,
+        collect_markers: args.suppress.report_unused,
     };
-    let result = tree.run(&engine)?;
+    let mut result = tree.run(&engine)?;
+    let unused = suppressor.apply(&mut result);
     print_warnings(&result);
-    write_report(&engine, &result, &args.output, &mut sink)
+    let shown = ShownExtras {
+        suppressed: args.suppress.show_suppressed,
+        unused: args.suppress.report_unused.then_some(unused.as_slice()),
+    };
+    write_report(&engine, &result, shown, &args.output, &mut sink)
+}
+
+/// `keylint baseline`: scan, then write (or merge into) the baseline file.
+/// Inline and config allows still apply: what they allow never enters it.
+fn baseline(args: BaselineArgs) -> Result<Outcome> {
+    let config = load_config(&args.config, &args.paths)?;
+    let engine = build_engine(&args.engine, &config)?;
+    let walk = walk_options(&args.engine, &config, args.follow, !args.no_ignore);
+    let suppressor = Suppressor {
+        config,
+        baseline: None,
+        foreign_markers: true,
+        known_rules: engine.metas().iter().map(|m| m.id.clone()).collect(),
+    };
+    let previous = if args.update && args.output.exists() {
+        Some(Baseline::load(&args.output)?)
+    } else {
+        None
+    };
+    let tree = TreeScan {
+        roots: args.paths.clone(),
+        walk,
+        collect_markers: false,
+    };
+    let mut result = tree.run(&engine)?;
+    suppressor.apply(&mut result);
+    print_warnings(&result);
+    let current = Baseline::from_findings(&result.findings);
+    let written = match &previous {
+        Some(previous) => previous.updated(current),
+        None => current,
+    };
+    std::fs::write(&args.output, written.to_json())
+        .with_context(|| format!("cannot write baseline {}", args.output.display()))?;
+    let dropped = previous.map_or(0, |p| {
+        p.findings
+            .iter()
+            .filter(|e| {
+                !written
+                    .findings
+                    .iter()
+                    .any(|w| w.fingerprint == e.fingerprint)
+            })
+            .count()
+    });
+    eprintln!(
+        "keylint: wrote {} finding(s) to {}{}",
+        written.findings.len(),
+        args.output.display(),
+        if args.update {
+            format!(" ({dropped} gone, dropped)")
+        } else {
+            String::new()
+        }
+    );
+    Ok(Outcome::Clean)
+}
+
+fn config_init(output: &Path, force: bool) -> Result<Outcome> {
+    if output.exists() && !force {
+        anyhow::bail!(
+            "{} already exists (use --force to overwrite)",
+            output.display()
+        );
+    }
+    std::fs::write(output, STARTER_CONFIG)
+        .with_context(|| format!("cannot write {}", output.display()))?;
+    eprintln!("keylint: wrote {}", output.display());
+    Ok(Outcome::Clean)
 }
 
 /// Warnings go to stderr as they would in any Unix tool; reports to stdout
@@ -98,18 +249,28 @@ fn print_warnings(result: &ScanResult) {
     }
 }
 
+/// What a report shows beyond the findings.
+#[derive(Clone, Copy)]
+struct ShownExtras<'a> {
+    suppressed: bool,
+    unused: Option<&'a [Unused]>,
+}
+
 fn write_report(
     engine: &Engine,
     result: &ScanResult,
+    shown: ShownExtras,
     output: &OutputArgs,
     sink: &mut OutputSink,
 ) -> Result<Outcome> {
     let report = Report {
         result,
         rules: engine.metas(),
+        unused: shown.unused,
         options: ReportOptions {
             show_secrets: output.no_redact,
             color: sink.use_color(output.color, output.format),
+            show_suppressed: shown.suppressed,
         },
     };
     colored::control::set_override(report.options.color);

@@ -22,6 +22,13 @@ pub struct Cli {
 pub enum Command {
     /// Scan files and directories (a `-` reads standard input).
     Scan(ScanArgs),
+    /// Record the current findings' fingerprints so later runs report only new ones.
+    Baseline(BaselineArgs),
+    /// Work with `.keylint.toml`.
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
     /// List the rules, or check a rule file.
     Rules {
         #[command(subcommand)]
@@ -44,6 +51,92 @@ pub enum RulesCommand {
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Write a commented starter `.keylint.toml`.
+    Init {
+        /// Where to write it.
+        #[arg(
+            long,
+            short = 'o',
+            default_value = ".keylint.toml",
+            value_name = "FILE"
+        )]
+        output: PathBuf,
+        /// Overwrite an existing file.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct BaselineArgs {
+    /// Files or directories to scan.
+    #[arg(default_value = ".", value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// The baseline file to write.
+    #[arg(
+        long,
+        short = 'o',
+        default_value = ".keylint-baseline.json",
+        value_name = "FILE"
+    )]
+    pub output: PathBuf,
+
+    /// Merge into the existing file: keep entries (and their comments) still
+    /// found, add new findings, drop entries whose findings are gone.
+    #[arg(long)]
+    pub update: bool,
+
+    #[command(flatten)]
+    pub engine: EngineArgs,
+
+    #[command(flatten)]
+    pub config: ConfigArgs,
+
+    #[arg(long)]
+    pub follow: bool,
+
+    #[arg(long)]
+    pub no_ignore: bool,
+}
+
+/// Which `.keylint.toml` applies.
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    /// Use this config file instead of discovering `.keylint.toml`.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore any `.keylint.toml`.
+    #[arg(long)]
+    pub no_config: bool,
+}
+
+/// Suppression options shared by every scanning command.
+#[derive(Debug, Args)]
+pub struct SuppressArgs {
+    #[command(flatten)]
+    pub config: ConfigArgs,
+
+    /// Report only findings whose fingerprint is not in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Ignore other scanners' markers (gitleaks:allow, pragma: allowlist secret, trufflehog:ignore).
+    #[arg(long)]
+    pub no_foreign_allow: bool,
+
+    /// Also list suppressed findings, with what suppressed them.
+    #[arg(long)]
+    pub show_suppressed: bool,
+
+    /// List allow entries, inline markers and baseline entries that suppressed nothing.
+    #[arg(long)]
+    pub report_unused: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -71,6 +164,9 @@ pub struct ScanArgs {
     #[command(flatten)]
     pub engine: EngineArgs,
 
+    #[command(flatten)]
+    pub suppress: SuppressArgs,
+
     /// Follow symbolic links (loops are detected and reported).
     #[arg(long)]
     pub follow: bool,
@@ -83,9 +179,9 @@ pub struct ScanArgs {
 /// Options shared by every command that runs the engine.
 #[derive(Debug, Args)]
 pub struct EngineArgs {
-    /// Skip (and report) files larger than this: bytes, or with a K/M/G suffix.
-    #[arg(long, default_value = "25MiB", value_parser = parse_size, value_name = "SIZE")]
-    pub max_file_size: u64,
+    /// Skip (and report) files larger than this: bytes, or with a K/M/G suffix [default: 25MiB].
+    #[arg(long, value_parser = parse_size, value_name = "SIZE")]
+    pub max_file_size: Option<u64>,
 
     /// Scan binary files too (by default files with a NUL byte are skipped).
     #[arg(long)]
@@ -117,6 +213,9 @@ pub struct OutputArgs {
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 }
+
+/// The default `--max-file-size`.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 25 << 20;
 
 /// `25MiB`, `10M`, `512k`, `1000` -> bytes (K/M/G are binary multiples).
 pub fn parse_size(text: &str) -> Result<u64, String> {

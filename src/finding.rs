@@ -9,6 +9,7 @@ use crate::engine::position::{LineCol, PositionCursor};
 use crate::fingerprint;
 use crate::rules::RuleMeta;
 use crate::sources::Origin;
+use crate::suppress::inline::{self, InlineMarker};
 
 /// The longest source line a report shows; longer lines (minified code) are
 /// cut to a window around the secret.
@@ -39,6 +40,9 @@ pub struct Finding {
     pub snippet_secrets: Vec<SnippetSecret>,
     pub fingerprint: String,
     pub location_fingerprint: String,
+    /// Allow markers on or above the secret's first line (the suppress
+    /// stage decides whether they apply).
+    pub inline_markers: Vec<InlineMarker>,
 }
 
 impl Finding {
@@ -74,6 +78,7 @@ impl Finding {
                     secret,
                     snippet,
                     snippet_secrets,
+                    inline_markers: inline::markers_covering(haystack, m.secret.start, start.line),
                 }
             })
             .collect()

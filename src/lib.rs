@@ -1,10 +1,11 @@
 //! keylint: a static secret-leak scanner.
 //!
 //! Data flows one way: `sources` (bytes and where they live) -> `engine`
-//! (matches) -> `finding` (positions, fingerprints) -> `report`.
+//! (matches) -> `finding` (positions, fingerprints) -> `suppress` -> `report`.
 
 pub mod app;
 pub mod cli;
+pub mod config;
 pub mod engine;
 pub mod finding;
 pub mod fingerprint;
@@ -12,3 +13,4 @@ pub mod report;
 pub mod rules;
 pub mod scan;
 pub mod sources;
+pub mod suppress;

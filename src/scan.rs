@@ -12,6 +12,8 @@ use crate::finding::Finding;
 use crate::rules::RuleKind;
 use crate::sources::Origin;
 use crate::sources::fs::{self, SkipReason, WalkEvent, WalkOptions};
+use crate::suppress::Suppressed;
+use crate::suppress::inline::{self, MarkerKind};
 
 /// Counters shown in every summary.
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
@@ -41,6 +43,12 @@ pub struct ScanResult {
     pub skipped: Vec<Skip>,
     pub warnings: Vec<String>,
     pub elapsed: Duration,
+    /// Findings the suppress stage took out of `findings`.
+    pub suppressed: Vec<Suppressed>,
+    /// Every allow marker seen, as (path, line, kind); collected only when
+    /// `collect_markers` is set (for `--report-unused`).
+    pub markers: Vec<(String, usize, MarkerKind)>,
+    pub collect_markers: bool,
 }
 
 impl ScanResult {
@@ -48,6 +56,14 @@ impl ScanResult {
     pub fn add_blob(&mut self, engine: &Engine, origin: &Origin, bytes: &[u8]) {
         self.stats.files_scanned += 1;
         self.stats.bytes_scanned += bytes.len() as u64;
+        if self.collect_markers {
+            let markers = inline::all_markers(bytes);
+            self.markers.extend(
+                markers
+                    .into_iter()
+                    .map(|(line, kind)| (origin.path.clone(), line, kind)),
+            );
+        }
         let matches = engine.find(bytes);
         if matches.is_empty() {
             return;
@@ -79,6 +95,7 @@ impl ScanResult {
         self.identifiers
             .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         self.skipped.sort_by(|a, b| a.path.cmp(&b.path));
+        self.markers.sort();
     }
 }
 
@@ -86,6 +103,8 @@ impl ScanResult {
 pub struct TreeScan {
     pub roots: Vec<PathBuf>,
     pub walk: WalkOptions,
+    /// Record allow markers for `--report-unused`.
+    pub collect_markers: bool,
 }
 
 impl TreeScan {
@@ -97,7 +116,10 @@ impl TreeScan {
             .cloned()
             .partition(|p| p.as_os_str() == "-");
         fs::check_roots(&paths)?;
-        let result = Mutex::new(ScanResult::default());
+        let result = Mutex::new(ScanResult {
+            collect_markers: self.collect_markers,
+            ..ScanResult::default()
+        });
         if !stdin.is_empty() {
             let origin = Origin {
                 path: "<stdin>".into(),
@@ -113,7 +135,10 @@ impl TreeScan {
         fs::walk(&paths, &self.walk, &|event| match event {
             WalkEvent::File { origin, data } => {
                 // Match outside the lock: the engine is the expensive part.
-                let mut local = ScanResult::default();
+                let mut local = ScanResult {
+                    collect_markers: self.collect_markers,
+                    ..ScanResult::default()
+                };
                 local.add_blob(engine, &origin, &data);
                 result.lock().unwrap().merge(local);
             }
@@ -133,6 +158,7 @@ impl ScanResult {
     fn merge(&mut self, other: ScanResult) {
         self.findings.extend(other.findings);
         self.identifiers.extend(other.identifiers);
+        self.markers.extend(other.markers);
         self.stats.files_scanned += other.stats.files_scanned;
         self.stats.bytes_scanned += other.stats.bytes_scanned;
     }

@@ -5,16 +5,68 @@ use std::io::{self, Write};
 use colored::{ColoredString, Colorize};
 
 use super::{Report, human_bytes};
+use crate::finding::Finding;
 use crate::rules::Severity;
 use crate::scan::ScanResult;
 use crate::sources::fs::SkipReason;
+use crate::suppress::Unused;
 
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let paint = Painter {
         enabled: report.options.color,
     };
+    write_findings(
+        report,
+        &paint,
+        report.result.findings.iter().map(|f| (f, None)),
+        out,
+    )?;
+    if report.options.show_suppressed && !report.result.suppressed.is_empty() {
+        writeln!(out, "{}", paint.apply("Suppressed findings", |s| s.bold()))?;
+        let suppressed = report
+            .result
+            .suppressed
+            .iter()
+            .map(|s| (&s.finding, Some(s.reason.as_str())));
+        write_findings(report, &paint, suppressed, out)?;
+    }
+    if let Some(unused) = report.unused {
+        write_unused(unused, &paint, out)?;
+    }
+    writeln!(out, "{}", summary_line(report.result, &paint))
+}
+
+fn write_unused(unused: &[Unused], paint: &Painter, out: &mut dyn Write) -> io::Result<()> {
+    if unused.is_empty() {
+        return writeln!(out, "No unused suppressions.\n");
+    }
+    writeln!(
+        out,
+        "{}",
+        paint.apply(&format!("Unused suppressions ({})", unused.len()), |s| s
+            .bold())
+    )?;
+    for entry in unused {
+        writeln!(
+            out,
+            "  {:<8} {}  {}",
+            format!("{:?}", entry.mechanism).to_lowercase(),
+            entry.location,
+            entry.text
+        )?;
+    }
+    writeln!(out)
+}
+
+/// Findings grouped by file; `reason` is set for suppressed ones.
+fn write_findings<'a>(
+    report: &Report,
+    paint: &Painter,
+    findings: impl Iterator<Item = (&'a Finding, Option<&'a str>)>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let mut current_path: Option<&str> = None;
-    for finding in &report.result.findings {
+    for (finding, reason) in findings {
         if current_path != Some(finding.origin.path.as_str()) {
             if current_path.is_some() {
                 writeln!(out)?;
@@ -51,11 +103,14 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             paint.apply(&format!("{:>5} |", finding.start.line), |s| s.dimmed()),
             report.shown_snippet(finding)
         )?;
+        if let Some(reason) = reason {
+            writeln!(out, "    suppressed by {reason}")?;
+        }
     }
-    if !report.result.findings.is_empty() {
+    if current_path.is_some() {
         writeln!(out)?;
     }
-    writeln!(out, "{}", summary_line(report.result, &paint))
+    Ok(())
 }
 
 fn summary_line(result: &ScanResult, paint: &Painter) -> String {
@@ -93,6 +148,13 @@ fn summary_line(result: &ScanResult, paint: &Painter) -> String {
             by_severity.join(", ")
         );
         line.push_str(&paint.apply(&text, |s| s.red().bold()).to_string());
+    }
+    if !result.suppressed.is_empty() {
+        let (inline, config, baseline) = crate::suppress::counts(&result.suppressed);
+        line.push_str(&format!(
+            "; {} suppressed: inline {inline}, config {config}, baseline {baseline}",
+            result.suppressed.len()
+        ));
     }
     let skipped = stats.skipped_binary + stats.skipped_too_large + stats.skipped_unreadable;
     if skipped > 0 {

@@ -33,7 +33,8 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             json!({"path": skip.path, "reason": reason, "detail": detail})
         })
         .collect();
-    let document = json!({
+    let (inline, config, baseline) = crate::suppress::counts(&result.suppressed);
+    let mut document = json!({
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "keylint", "version": env!("CARGO_PKG_VERSION")},
         "findings": findings,
@@ -45,10 +46,31 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             "skipped_too_large": result.stats.skipped_too_large,
             "skipped_unreadable": result.stats.skipped_unreadable,
             "duration_ms": result.elapsed.as_millis() as u64,
+            "suppressed": {
+                "total": result.suppressed.len(),
+                "inline": inline,
+                "config": config,
+                "baseline": baseline,
+            },
         },
         "skipped": skipped,
         "warnings": result.warnings,
     });
+    if report.options.show_suppressed {
+        document["suppressed"] = result
+            .suppressed
+            .iter()
+            .map(|s| {
+                let mut value = finding_json(report, &s.finding);
+                value["suppressed_by"] = json!(s.mechanism);
+                value["suppression_reason"] = json!(s.reason);
+                value
+            })
+            .collect();
+    }
+    if let Some(unused) = report.unused {
+        document["unused_suppressions"] = json!(unused);
+    }
     serde_json::to_writer_pretty(&mut *out, &document)?;
     writeln!(out)
 }

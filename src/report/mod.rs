@@ -15,6 +15,7 @@ use clap::ValueEnum;
 use crate::finding::Finding;
 use crate::rules::{RuleMeta, Severity};
 use crate::scan::ScanResult;
+use crate::suppress::Unused;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -28,6 +29,8 @@ pub struct ReportOptions {
     /// Print secrets whole (`--no-redact`).
     pub show_secrets: bool,
     pub color: bool,
+    /// List suppressed findings too (`--show-suppressed`).
+    pub show_suppressed: bool,
 }
 
 /// Everything a writer needs.
@@ -35,6 +38,8 @@ pub struct Report<'a> {
     pub result: &'a ScanResult,
     /// All rules of the run (SARIF lists them all, so ids stay stable).
     pub rules: &'a [Arc<RuleMeta>],
+    /// Allows that suppressed nothing, when `--report-unused` asked for them.
+    pub unused: Option<&'a [Unused]>,
     pub options: ReportOptions,
 }
 

@@ -11,18 +11,32 @@ use serde_json::{Value, json};
 use super::{Report, sarif_level, security_severity};
 use crate::finding::Finding;
 use crate::rules::RuleMeta;
+use crate::suppress::Mechanism;
 
 const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const INFORMATION_URI: &str = "https://github.com/keylint/keylint";
 
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let rules: Vec<Value> = report.rules.iter().map(|r| rule_json(r)).collect();
-    let results: Vec<Value> = report
+    let mut results: Vec<Value> = report
         .result
         .findings
         .iter()
         .map(|f| result_json(report, f))
         .collect();
+    if report.options.show_suppressed {
+        // SARIF's own notion: GitHub shows these as dismissed, not open.
+        results.extend(report.result.suppressed.iter().map(|s| {
+            let mut result = result_json(report, &s.finding);
+            let kind = if s.mechanism == Mechanism::Inline {
+                "inSource"
+            } else {
+                "external"
+            };
+            result["suppressions"] = json!([{"kind": kind, "justification": s.reason}]);
+            result
+        }));
+    }
     let notifications: Vec<Value> = report
         .result
         .warnings

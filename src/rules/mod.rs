@@ -285,6 +285,17 @@ impl RuleSet {
         Ok(())
     }
 
+    /// Override a rule's severity (config `[rules.severity]`).
+    pub fn set_severity(&mut self, id: &str, severity: Severity) -> Result<()> {
+        let rule = self
+            .rules
+            .iter_mut()
+            .find(|r| r.meta.id == id)
+            .ok_or_else(|| anyhow::anyhow!("unknown rule `{id}`"))?;
+        Arc::make_mut(&mut rule.meta).severity = severity;
+        Ok(())
+    }
+
     pub fn metas(&self) -> Vec<Arc<RuleMeta>> {
         self.rules.iter().map(|r| r.meta.clone()).collect()
     }
