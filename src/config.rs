@@ -210,7 +210,7 @@ impl Config {
         for dir in candidates {
             let path = dir.join(CONFIG_FILE_NAME);
             if path.is_file() {
-                let mut config = Config::load(&path)?;
+                let mut config = Config::load(&relative_to_cwd(&path))?;
                 let base = repo_root.as_deref().unwrap_or(&start);
                 config.path_prefix = prefix_of(dir, base);
                 return Ok(config);
@@ -218,6 +218,16 @@ impl Config {
         }
         Ok(Config::default())
     }
+}
+
+/// A discovered (canonical) path shown relative to the current directory
+/// when it lies below it, so messages say `.keylint.toml:3`.
+fn relative_to_cwd(path: &Path) -> PathBuf {
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| cwd.canonicalize().ok())
+        .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| path.to_path_buf())
 }
 
 /// `dir` relative to `base`, `/`-separated with a trailing `/` (or empty).
