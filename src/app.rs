@@ -8,13 +8,16 @@ use std::path::Path;
 use anyhow::{Context, Result};
 
 use crate::cli::{
-    Cli, ColorChoice, Command, EngineArgs, ListFormat, OutputArgs, RulesCommand, ScanArgs,
+    Cli, ColorChoice, Command, EngineArgs, HistoryArgs, ListFormat, OutputArgs, RulesCommand,
+    ScanArgs,
 };
 use crate::engine::{self, Engine};
 use crate::report::{Format, Report, ReportOptions};
 use crate::rules::{RuleSet, RuleSource};
 use crate::scan::{ScanResult, TreeScan};
 use crate::sources::fs::{SkipReason, WalkOptions};
+use crate::sources::git::{HistoryOptions, scan_history};
+use crate::sources::staged::{StagedOptions, scan_staged};
 
 /// How a successful run ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,7 +38,9 @@ impl Outcome {
 
 pub fn run(cli: Cli) -> Result<Outcome> {
     match cli.command {
+        Command::Scan(args) if args.staged => staged(args),
         Command::Scan(args) => scan(args),
+        Command::History(args) => history(args),
         Command::Rules {
             command: RulesCommand::List { rules, format },
         } => list_rules(&rules, format),
@@ -76,6 +81,70 @@ fn scan(args: ScanArgs) -> Result<Outcome> {
     let result = tree.run(&engine)?;
     print_warnings(&result);
     write_report(&engine, &result, &args.output, &mut sink)
+}
+
+fn history(args: HistoryArgs) -> Result<Outcome> {
+    let engine = Engine::new(load_rules(&args.engine.rules)?)?;
+    let mut sink = OutputSink::open(&args.output)?;
+    let walk = walk_options(&args.engine, false, true);
+    let options = HistoryOptions {
+        repo: args.repo,
+        branches: args.branches,
+        since: args.since,
+        range: args.range,
+        all_occurrences: args.all_occurrences,
+        threads: walk.threads,
+        max_file_size: walk.max_file_size,
+        include_binary: walk.include_binary,
+        progress: args.progress,
+    };
+    let result = scan_history(&engine, &options)?;
+    print_warnings(&result);
+    write_report(&engine, &result, &args.output, &mut sink)
+}
+
+fn staged(args: ScanArgs) -> Result<Outcome> {
+    let [repo] = args.paths.as_slice() else {
+        anyhow::bail!("--staged takes one PATH at most: the repository");
+    };
+    let engine = Engine::new(load_rules(&args.engine.rules)?)?;
+    let mut sink = OutputSink::open(&args.output)?;
+    let options = StagedOptions {
+        repo: repo.clone(),
+        whole_files: args.whole_files,
+        max_file_size: args.engine.max_file_size,
+        include_binary: args.engine.include_binary,
+    };
+    let result = scan_staged(&engine, &options)?;
+    print_warnings(&result);
+    let outcome = write_report(&engine, &result, &args.output, &mut sink)?;
+    print_unstage_hint(&result);
+    Ok(outcome)
+}
+
+/// After a blocked commit: how to get out of it.
+fn print_unstage_hint(result: &ScanResult) {
+    let mut paths: Vec<&str> = result
+        .findings
+        .iter()
+        .map(|f| f.origin.path.as_str())
+        .collect();
+    paths.dedup();
+    if paths.is_empty() {
+        return;
+    }
+    eprintln!(
+        "keylint: {} secret(s) staged for commit in: {}",
+        result.findings.len(),
+        paths.join(", ")
+    );
+    eprintln!("  remove the secret from the file and `git add` it again, or unstage the file:");
+    for path in &paths {
+        eprintln!("    git restore --staged {path}");
+    }
+    eprintln!(
+        "  if it is not a real secret, add a `keylint:allow` comment on its line (or the line before)"
+    );
 }
 
 /// Warnings go to stderr as they would in any Unix tool; reports to stdout

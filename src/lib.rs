@@ -8,6 +8,7 @@ pub mod cli;
 pub mod engine;
 pub mod finding;
 pub mod fingerprint;
+pub mod progress;
 pub mod report;
 pub mod rules;
 pub mod scan;
