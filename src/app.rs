@@ -9,7 +9,7 @@ use anyhow::{Context, Result};
 
 use crate::cli::{
     BaselineArgs, Cli, ColorChoice, Command, ConfigArgs, ConfigCommand, DEFAULT_MAX_FILE_SIZE,
-    EngineArgs, ListFormat, OutputArgs, RulesCommand, ScanArgs, SuppressArgs,
+    EngineArgs, HistoryArgs, ListFormat, OutputArgs, RulesCommand, ScanArgs, SuppressArgs,
 };
 use crate::config::{Config, STARTER_CONFIG};
 use crate::engine::{self, Engine};
@@ -17,6 +17,8 @@ use crate::report::{Format, Report, ReportOptions};
 use crate::rules::{RuleSet, RuleSource};
 use crate::scan::{ScanResult, TreeScan};
 use crate::sources::fs::{SkipReason, WalkOptions};
+use crate::sources::git::{HistoryOptions, scan_history};
+use crate::sources::staged::{StagedOptions, scan_staged};
 use crate::suppress::baseline::Baseline;
 use crate::suppress::{Suppressor, Unused};
 
@@ -39,7 +41,9 @@ impl Outcome {
 
 pub fn run(cli: Cli) -> Result<Outcome> {
     match cli.command {
+        Command::Scan(args) if args.staged => staged(args),
         Command::Scan(args) => scan(args),
+        Command::History(args) => history(args),
         Command::Baseline(args) => baseline(args),
         Command::Config {
             command: ConfigCommand::Init { output, force },
@@ -151,13 +155,32 @@ fn scan(args: ScanArgs) -> Result<Outcome> {
         collect_markers: args.suppress.report_unused,
     };
     let mut result = tree.run(&engine)?;
-    let unused = suppressor.apply(&mut result);
-    print_warnings(&result);
+    finish(
+        &engine,
+        &mut result,
+        &suppressor,
+        &args.suppress,
+        &args.output,
+        &mut sink,
+    )
+}
+
+/// The tail every scanning command shares: suppress, warn, report.
+fn finish(
+    engine: &Engine,
+    result: &mut ScanResult,
+    suppressor: &Suppressor,
+    args: &SuppressArgs,
+    output: &OutputArgs,
+    sink: &mut OutputSink,
+) -> Result<Outcome> {
+    let unused = suppressor.apply(result);
+    print_warnings(result);
     let shown = ShownExtras {
-        suppressed: args.suppress.show_suppressed,
-        unused: args.suppress.report_unused.then_some(unused.as_slice()),
+        suppressed: args.show_suppressed,
+        unused: args.report_unused.then_some(unused.as_slice()),
     };
-    write_report(&engine, &result, shown, &args.output, &mut sink)
+    write_report(engine, result, shown, output, sink)
 }
 
 /// `keylint baseline`: scan, then write (or merge into) the baseline file.
@@ -227,6 +250,87 @@ fn config_init(output: &Path, force: bool) -> Result<Outcome> {
         .with_context(|| format!("cannot write {}", output.display()))?;
     eprintln!("keylint: wrote {}", output.display());
     Ok(Outcome::Clean)
+}
+
+fn history(args: HistoryArgs) -> Result<Outcome> {
+    let config = load_config(&args.suppress.config, std::slice::from_ref(&args.repo))?;
+    let engine = build_engine(&args.engine, &config)?;
+    let walk = walk_options(&args.engine, &config, false, true);
+    let suppressor = suppressor(&args.suppress, config, &engine)?;
+    let mut sink = OutputSink::open(&args.output)?;
+    let options = HistoryOptions {
+        repo: args.repo,
+        branches: args.branches,
+        since: args.since,
+        range: args.range,
+        all_occurrences: args.all_occurrences,
+        threads: walk.threads,
+        max_file_size: walk.max_file_size,
+        include_binary: walk.include_binary,
+        progress: args.progress,
+    };
+    let mut result = scan_history(&engine, &options)?;
+    finish(
+        &engine,
+        &mut result,
+        &suppressor,
+        &args.suppress,
+        &args.output,
+        &mut sink,
+    )
+}
+
+fn staged(args: ScanArgs) -> Result<Outcome> {
+    let [repo] = args.paths.as_slice() else {
+        anyhow::bail!("--staged takes one PATH at most: the repository");
+    };
+    let config = load_config(&args.suppress.config, std::slice::from_ref(repo))?;
+    let engine = build_engine(&args.engine, &config)?;
+    let walk = walk_options(&args.engine, &config, false, true);
+    let suppressor = suppressor(&args.suppress, config, &engine)?;
+    let mut sink = OutputSink::open(&args.output)?;
+    let options = StagedOptions {
+        repo: repo.clone(),
+        whole_files: args.whole_files,
+        max_file_size: walk.max_file_size,
+        include_binary: walk.include_binary,
+    };
+    let mut result = scan_staged(&engine, &options)?;
+    let outcome = finish(
+        &engine,
+        &mut result,
+        &suppressor,
+        &args.suppress,
+        &args.output,
+        &mut sink,
+    )?;
+    print_unstage_hint(&result);
+    Ok(outcome)
+}
+
+/// After a blocked commit: how to get out of it.
+fn print_unstage_hint(result: &ScanResult) {
+    let mut paths: Vec<&str> = result
+        .findings
+        .iter()
+        .map(|f| f.origin.path.as_str())
+        .collect();
+    paths.dedup();
+    if paths.is_empty() {
+        return;
+    }
+    eprintln!(
+        "keylint: {} secret(s) staged for commit in: {}",
+        result.findings.len(),
+        paths.join(", ")
+    );
+    eprintln!("  remove the secret from the file and `git add` it again, or unstage the file:");
+    for path in &paths {
+        eprintln!("    git restore --staged {path}");
+    }
+    eprintln!(
+        "  if it is not a real secret, add a `keylint:allow` comment on its line (or the line before)"
+    );
 }
 
 /// Warnings go to stderr as they would in any Unix tool; reports to stdout

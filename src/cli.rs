@@ -20,8 +20,11 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Scan files and directories (a `-` reads standard input).
+    /// Scan files and directories (a `-` reads standard input), or with
+    /// `--staged` what `git commit` would record.
     Scan(ScanArgs),
+    /// Scan every blob in a git repository's history, each blob once.
+    History(HistoryArgs),
     /// Record the current findings' fingerprints so later runs report only new ones.
     Baseline(BaselineArgs),
     /// Work with `.keylint.toml`.
@@ -174,6 +177,53 @@ pub struct ScanArgs {
     /// Also scan files that .gitignore / .ignore exclude.
     #[arg(long)]
     pub no_ignore: bool,
+
+    /// Scan what is staged in the git index (what `git commit` would record),
+    /// reporting only secrets on added or changed lines. PATH is the repository.
+    #[arg(long)]
+    pub staged: bool,
+
+    /// With --staged: report secrets anywhere in the staged files, not only
+    /// on the lines the commit adds or changes.
+    #[arg(long, requires = "staged")]
+    pub whole_files: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// The repository (a work tree, any directory inside one, or a bare repository).
+    #[arg(default_value = ".", value_name = "REPO")]
+    pub repo: PathBuf,
+
+    /// Scan only what these refs reach (repeatable; default: every branch,
+    /// tag, remote-tracking ref and stash entry, and HEAD).
+    #[arg(long = "branch", value_name = "REF")]
+    pub branches: Vec<String>,
+
+    /// Scan only commits not reachable from REV (what a push or PR adds).
+    #[arg(long, value_name = "REV", conflicts_with = "range")]
+    pub since: Option<String>,
+
+    /// Scan only commits in A..B (reachable from B, not from A).
+    #[arg(long, value_name = "A..B")]
+    pub range: Option<String>,
+
+    /// List every other commit and path that carries a found secret's blob.
+    #[arg(long)]
+    pub all_occurrences: bool,
+
+    /// Show the progress bar even when standard error is not a terminal.
+    #[arg(long)]
+    pub progress: bool,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+
+    #[command(flatten)]
+    pub engine: EngineArgs,
+
+    #[command(flatten)]
+    pub suppress: SuppressArgs,
 }
 
 /// Options shared by every command that runs the engine.

@@ -23,6 +23,13 @@ pub struct Stats {
     pub skipped_binary: u64,
     pub skipped_too_large: u64,
     pub skipped_unreadable: u64,
+    /// Git history: commits walked, distinct trees read, distinct blobs
+    /// scanned (each once, however many commits and paths hold it).
+    pub commits_walked: u64,
+    pub trees_walked: u64,
+    pub blobs_scanned: u64,
+    /// Git LFS pointer files: skipped (the content lives outside git).
+    pub lfs_pointers_skipped: u64,
 }
 
 /// A file that was not scanned, and why.
@@ -155,11 +162,27 @@ impl TreeScan {
 }
 
 impl ScanResult {
-    fn merge(&mut self, other: ScanResult) {
+    /// Fold another partial result (one worker's) into this one.
+    pub fn merge(&mut self, other: ScanResult) {
         self.findings.extend(other.findings);
         self.identifiers.extend(other.identifiers);
         self.markers.extend(other.markers);
-        self.stats.files_scanned += other.stats.files_scanned;
-        self.stats.bytes_scanned += other.stats.bytes_scanned;
+        self.skipped.extend(other.skipped);
+        self.warnings.extend(other.warnings);
+        self.stats.add(&other.stats);
+    }
+}
+
+impl Stats {
+    fn add(&mut self, other: &Stats) {
+        self.files_scanned += other.files_scanned;
+        self.bytes_scanned += other.bytes_scanned;
+        self.skipped_binary += other.skipped_binary;
+        self.skipped_too_large += other.skipped_too_large;
+        self.skipped_unreadable += other.skipped_unreadable;
+        self.commits_walked += other.commits_walked;
+        self.trees_walked += other.trees_walked;
+        self.blobs_scanned += other.blobs_scanned;
+        self.lfs_pointers_skipped += other.lfs_pointers_skipped;
     }
 }

@@ -98,8 +98,29 @@ impl Engine {
         for rule_index in triggered {
             self.run_rule(rule_index, haystack, &mut found);
         }
+        self.drop_shadowed_fallbacks(&mut found);
         found.sort_by_key(|m| (m.secret.start, m.rule));
         found
+    }
+
+    /// A fallback rule's match that overlaps a specific rule's match is the
+    /// same leak seen twice: keep only the specific one.
+    fn drop_shadowed_fallbacks(&self, found: &mut Vec<RawMatch>) {
+        let rules = &self.rules.rules;
+        if !found.iter().any(|m| rules[m.rule].fallback) {
+            return;
+        }
+        let specific: Vec<Range<usize>> = found
+            .iter()
+            .filter(|m| !rules[m.rule].fallback)
+            .map(|m| m.secret.clone())
+            .collect();
+        found.retain(|m| {
+            !rules[m.rule].fallback
+                || !specific
+                    .iter()
+                    .any(|s| s.start < m.secret.end && m.secret.start < s.end)
+        });
     }
 
     /// Which rules must run: one overlapping keyword pass (overlapping, so a
@@ -214,4 +235,58 @@ pub fn check_examples(rules: RuleSet) -> Result<Vec<ExampleFailure>> {
         }
     }
     Ok(failures)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::RuleSource;
+
+    const RULES: &str = r#"
+[[rule]]
+id = "specific"
+name = "specific"
+provider = "t"
+severity = "high"
+keywords = ["tok_"]
+regex = '''(?P<secret>tok_[a-z0-9]{8})'''
+remediation = "r"
+
+[[rule]]
+id = "generic"
+name = "generic"
+provider = "t"
+severity = "low"
+fallback = true
+keywords = ["token"]
+regex = '''token = "(?P<secret>[a-z0-9_]{8,})"'''
+remediation = "r"
+"#;
+
+    fn engine() -> Engine {
+        let source = RuleSource {
+            origin: "test".into(),
+            text: RULES.into(),
+        };
+        Engine::new(RuleSet::from_sources(&[source]).unwrap()).unwrap()
+    }
+
+    fn ids(engine: &Engine, text: &str) -> Vec<String> {
+        engine
+            .find(text.as_bytes())
+            .iter()
+            .map(|m| engine.metas()[m.rule].id.clone())
+            .collect()
+    }
+
+    #[test]
+    fn a_fallback_match_yields_to_an_overlapping_specific_match() {
+        let engine = engine();
+        assert_eq!(ids(&engine, r#"token = "tok_k3y9q2m7""#), ["specific"]);
+        assert_eq!(ids(&engine, r#"token = "q8w3k5z1v7""#), ["generic"]);
+        assert_eq!(
+            ids(&engine, "token = \"q8w3k5z1v7\"\nother tok_k3y9q2m7"),
+            ["generic", "specific"]
+        );
+    }
 }

@@ -8,8 +8,14 @@ use super::{Report, human_bytes};
 use crate::finding::Finding;
 use crate::rules::Severity;
 use crate::scan::ScanResult;
+use crate::sources::CommitInfo;
 use crate::sources::fs::SkipReason;
 use crate::suppress::Unused;
+
+/// Abbreviated commit ids in the human report.
+const SHORT_ID: usize = 10;
+/// `--all-occurrences` places listed per finding (JSON lists them all).
+const MAX_OCCURRENCES_SHOWN: usize = 5;
 
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let paint = Painter {
@@ -91,6 +97,9 @@ fn write_findings<'a>(
             "    at {}:{}:{}",
             finding.origin.path, finding.start.line, finding.start.column
         )?;
+        if let Some(commit) = &finding.origin.commit {
+            write_commit(out, commit, paint)?;
+        }
         writeln!(
             out,
             "    secret {}",
@@ -113,16 +122,62 @@ fn write_findings<'a>(
     Ok(())
 }
 
+/// Where a history finding was introduced, and where else its blob lives.
+fn write_commit(out: &mut dyn Write, commit: &CommitInfo, paint: &Painter) -> io::Result<()> {
+    let short = &commit.id[..commit.id.len().min(SHORT_ID)];
+    writeln!(
+        out,
+        "    commit {} {} by {} <{}>",
+        paint.apply(short, |s| s.cyan()),
+        commit.date,
+        commit.author_name,
+        commit.author_email
+    )?;
+    let Some(occurrences) = commit.occurrences.as_ref().filter(|o| !o.is_empty()) else {
+        return Ok(());
+    };
+    let shown: Vec<String> = occurrences
+        .iter()
+        .take(MAX_OCCURRENCES_SHOWN)
+        .map(|o| format!("{}:{}", &o.commit[..o.commit.len().min(SHORT_ID)], o.path))
+        .collect();
+    let more = occurrences.len().saturating_sub(MAX_OCCURRENCES_SHOWN);
+    let tail = if more > 0 {
+        format!(" and {more} more")
+    } else {
+        String::new()
+    };
+    writeln!(
+        out,
+        "    also in {} other place{}: {}{tail}",
+        occurrences.len(),
+        plural(occurrences.len() as u64),
+        shown.join(", ")
+    )
+}
+
 fn summary_line(result: &ScanResult, paint: &Painter) -> String {
     let stats = &result.stats;
     let count = result.findings.len();
-    let mut line = format!(
-        "Scanned {} file{} ({}) in {:.2}s: ",
-        stats.files_scanned,
-        plural(stats.files_scanned),
-        human_bytes(stats.bytes_scanned),
-        result.elapsed.as_secs_f64()
-    );
+    let mut line = if stats.commits_walked > 0 {
+        format!(
+            "Scanned {} commit{}, {} distinct blob{} ({}) in {:.2}s: ",
+            stats.commits_walked,
+            plural(stats.commits_walked),
+            stats.blobs_scanned,
+            plural(stats.blobs_scanned),
+            human_bytes(stats.bytes_scanned),
+            result.elapsed.as_secs_f64()
+        )
+    } else {
+        format!(
+            "Scanned {} file{} ({}) in {:.2}s: ",
+            stats.files_scanned,
+            plural(stats.files_scanned),
+            human_bytes(stats.bytes_scanned),
+            result.elapsed.as_secs_f64()
+        )
+    };
     if count == 0 {
         line.push_str(&paint.apply("no secrets found", |s| s.green()).to_string());
     } else {

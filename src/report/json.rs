@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 
 use super::Report;
 use crate::finding::Finding;
+use crate::sources::CommitInfo;
 use crate::sources::fs::SkipReason;
 
 pub const SCHEMA_VERSION: u32 = 1;
@@ -45,6 +46,10 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             "skipped_binary": result.stats.skipped_binary,
             "skipped_too_large": result.stats.skipped_too_large,
             "skipped_unreadable": result.stats.skipped_unreadable,
+            "commits_walked": result.stats.commits_walked,
+            "trees_walked": result.stats.trees_walked,
+            "blobs_scanned": result.stats.blobs_scanned,
+            "lfs_pointers_skipped": result.stats.lfs_pointers_skipped,
             "duration_ms": result.elapsed.as_millis() as u64,
             "suppressed": {
                 "total": result.suppressed.len(),
@@ -76,7 +81,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 }
 
 fn finding_json(report: &Report, finding: &Finding) -> Value {
-    json!({
+    let mut value = json!({
         "rule_id": finding.rule.id,
         "rule_name": finding.rule.name,
         "severity": finding.rule.severity,
@@ -92,5 +97,28 @@ fn finding_json(report: &Report, finding: &Finding) -> Value {
         "snippet": report.shown_snippet(finding),
         "fingerprint": finding.fingerprint,
         "location_fingerprint": finding.location_fingerprint,
-    })
+    });
+    if let (Some(commit), Value::Object(map)) = (&finding.origin.commit, &mut value) {
+        map.extend(commit_fields(commit));
+    }
+    value
+}
+
+/// History findings: where the secret was introduced (and, with
+/// `--all-occurrences`, every other commit/path holding the same blob).
+pub(super) fn commit_fields(commit: &CommitInfo) -> serde_json::Map<String, Value> {
+    let mut map = serde_json::Map::new();
+    map.insert("commit".into(), json!(commit.id));
+    map.insert("author_name".into(), json!(commit.author_name));
+    map.insert("author_email".into(), json!(commit.author_email));
+    map.insert("date".into(), json!(commit.date));
+    map.insert("blob".into(), json!(commit.blob));
+    if let Some(occurrences) = &commit.occurrences {
+        let list: Vec<Value> = occurrences
+            .iter()
+            .map(|o| json!({"commit": o.commit, "path": o.path}))
+            .collect();
+        map.insert("occurrences".into(), Value::Array(list));
+    }
+    map
 }

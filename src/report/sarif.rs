@@ -92,6 +92,11 @@ fn rule_json(rule: &RuleMeta) -> Value {
 
 fn result_json(report: &Report, finding: &Finding) -> Value {
     let rule_index = report.rules.iter().position(|r| r.id == finding.rule.id);
+    let mut properties =
+        json!({"secretFingerprint": finding.fingerprint, "severity": finding.rule.severity});
+    if let (Some(commit), Value::Object(map)) = (&finding.origin.commit, &mut properties) {
+        map.extend(super::json::commit_fields(commit));
+    }
     json!({
         "ruleId": finding.rule.id,
         "ruleIndex": rule_index,
@@ -115,7 +120,7 @@ fn result_json(report: &Report, finding: &Finding) -> Value {
             },
         }],
         "partialFingerprints": {"keylint/v1": finding.location_fingerprint},
-        "properties": {"secretFingerprint": finding.fingerprint, "severity": finding.rule.severity},
+        "properties": properties,
     })
 }
 

@@ -78,6 +78,11 @@ pub struct RuleSpec {
     /// Placeholder / stopword filter (on unless a format is itself repetitive).
     #[serde(default = "default_true")]
     pub placeholder_filter: bool,
+    /// A context rule (generic assignment, URL with password, JWT…) whose
+    /// match is dropped where a non-fallback rule found an overlapping
+    /// secret, so one leaked value is reported once, by its specific rule.
+    #[serde(default)]
+    pub fallback: bool,
     #[serde(default)]
     pub examples: Vec<String>,
     #[serde(default)]
@@ -120,6 +125,8 @@ pub struct Rule {
     pub min_entropy: Option<f64>,
     pub validator: Option<Validator>,
     pub placeholder_filter: bool,
+    /// Yields to overlapping matches of non-fallback rules (see `RuleSpec`).
+    pub fallback: bool,
     pub examples: Vec<String>,
     pub counter_examples: Vec<String>,
     /// The file the rule came from, for error messages.
@@ -197,6 +204,7 @@ pub fn compile_rule(spec: RuleSpec, origin: &str) -> Result<Rule> {
         min_entropy: spec.min_entropy,
         validator,
         placeholder_filter: spec.placeholder_filter,
+        fallback: spec.fallback,
         examples: spec.examples,
         counter_examples: spec.counter_examples,
         origin: origin.to_string(),

@@ -2,6 +2,8 @@
 //! their bytes, reports only their `Origin`.
 
 pub mod fs;
+pub mod git;
+pub mod staged;
 
 use std::ops::Deref;
 
@@ -43,6 +45,18 @@ pub struct CommitInfo {
     pub author_email: String,
     /// Commit time, RFC 3339 (UTC offset as recorded).
     pub date: String,
+    /// The blob holding the secret (full hex id), when known.
+    pub blob: String,
+    /// With `--all-occurrences` (else `None`): every other commit and path
+    /// that carries the same blob, oldest first.
+    pub occurrences: Option<Vec<Occurrence>>,
+}
+
+/// One more place a history finding's blob lives.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Occurrence {
+    pub commit: String,
+    pub path: String,
 }
 
 /// Binary detection as git does it: a NUL byte in the first 8 KiB.
