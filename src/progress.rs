@@ -30,12 +30,16 @@ impl Progress {
         } else {
             ProgressDrawTarget::hidden()
         };
+        let visible = !target.is_hidden();
         let bar = ProgressBar::with_draw_target(None, target);
         bar.set_style(
             ProgressStyle::with_template("{spinner} walking history: {pos} commits {msg}")
                 .expect("valid template"),
         );
-        bar.enable_steady_tick(Duration::from_millis(200));
+        if visible {
+            // A ticker thread only when drawn: stopping it waits a tick.
+            bar.enable_steady_tick(Duration::from_millis(200));
+        }
         Progress {
             bar,
             bytes: AtomicU64::new(0),

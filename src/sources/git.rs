@@ -26,6 +26,7 @@ use rayon::prelude::*;
 use super::fs::SkipReason;
 use super::{CommitInfo, Occurrence, Origin, looks_binary};
 use crate::engine::Engine;
+use crate::finding::Finding;
 use crate::progress::Progress;
 use crate::scan::ScanResult;
 
@@ -77,6 +78,9 @@ pub fn scan_history(engine: &Engine, options: &HistoryOptions) -> Result<ScanRes
     // Each tree and blob is read once: libgit2's object cache would only
     // hold objects that are never asked for again.
     git2::opts::enable_caching(false);
+    // Re-hashing every object read (SHA-1 with collision detection) would
+    // cost more than scanning it; `git cat-file` does not verify either.
+    git2::opts::strict_hash_verification(false);
     let progress = Progress::new(options.progress);
     let mut warnings = Vec::new();
     if repo.is_shallow() {
@@ -105,6 +109,7 @@ pub fn scan_history(engine: &Engine, options: &HistoryOptions) -> Result<ScanRes
     };
     let mut result = context.scan(&reopen_path(&repo), &jobs)?;
     progress.finish();
+    keep_first_introduction(&mut result.findings, &commits);
     if options.all_occurrences {
         add_occurrences(&repo, &commits, &mut result);
     }
@@ -462,6 +467,33 @@ impl ScanContext<'_> {
         }
         bytes.len() as u64
     }
+}
+
+/// A secret that stays in a file while other lines change lives in many
+/// blobs: report it once per path, at the oldest commit that has it.
+fn keep_first_introduction(findings: &mut Vec<Finding>, commits: &[Oid]) {
+    let order: HashMap<Oid, usize> = commits.iter().enumerate().map(|(i, &c)| (c, i)).collect();
+    let rank = |f: &Finding| {
+        f.origin
+            .commit
+            .as_ref()
+            .and_then(|c| Oid::from_str(&c.id).ok())
+            .and_then(|oid| order.get(&oid).copied())
+            .unwrap_or(usize::MAX)
+    };
+    findings.sort_by_cached_key(|f| {
+        let key = (
+            f.rule.id.clone(),
+            f.fingerprint.clone(),
+            f.origin.path.clone(),
+        );
+        (key, rank(f), f.start)
+    });
+    findings.dedup_by(|later, first| {
+        later.rule.id == first.rule.id
+            && later.fingerprint == first.fingerprint
+            && later.origin.path == first.origin.path
+    });
 }
 
 fn unreadable(acc: &mut ScanResult, warning: String) -> u64 {

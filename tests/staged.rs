@@ -1,0 +1,123 @@
+//! `keylint scan --staged`: what the index holds, not the working tree, and
+//! only the lines the commit adds or changes.
+
+mod common;
+mod gitrepo;
+
+use std::path::Path;
+use std::process::Output;
+
+use common::{code, json, keylint, stderr};
+use gitrepo::*;
+
+fn staged(dir: &Path, args: &[&str]) -> Output {
+    keylint()
+        .current_dir(dir)
+        .args(["scan", "--staged", "--format", "json"])
+        .args(args)
+        .output()
+        .expect("run keylint")
+}
+
+fn finding_count(output: &Output) -> usize {
+    json(output)["findings"].as_array().expect("findings").len()
+}
+
+/// A repository with one committed file, `app.py`, holding `KEY_A` on line 2.
+fn repo_with_old_secret() -> Repo {
+    let mut repo = Repo::new();
+    repo.write("app.py", &format!("import os\nKEY = \"{KEY_A}\"\nx = 1\n"));
+    repo.write("other.py", "y = 1\n");
+    repo.commit("Alice", "old");
+    repo
+}
+
+#[test]
+fn a_staged_secret_fails_with_how_to_unstage_it() {
+    let repo = repo_with_old_secret();
+    repo.write("deploy/.env", &format!("OPENAI_API_KEY={KEY_B}\n"));
+    repo.git(&["add", "deploy/.env"]);
+    let output = staged(&repo.path, &[]);
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    let report = json(&output);
+    assert_eq!(report["findings"].as_array().unwrap().len(), 1);
+    assert_eq!(report["findings"][0]["path"], "deploy/.env");
+    assert!(
+        stderr(&output).contains("git restore --staged deploy/.env"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn a_secret_only_in_the_working_tree_does_not_fail() {
+    let repo = repo_with_old_secret();
+    // Staged: a clean edit. Working tree (not staged): a key on top of it.
+    repo.write("other.py", "y = 2\n");
+    repo.git(&["add", "other.py"]);
+    repo.write("other.py", &format!("y = 2\ntoken = \"{KEY_B}\"\n"));
+    repo.write("untracked.env", &format!("OPENAI_API_KEY={KEY_C}\n"));
+    let output = staged(&repo.path, &[]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert_eq!(finding_count(&output), 0);
+    assert_eq!(json(&output)["summary"]["files_scanned"], 1);
+}
+
+#[test]
+fn an_old_secret_on_an_untouched_line_does_not_fail_unless_whole_files() {
+    let repo = repo_with_old_secret();
+    repo.write("app.py", &format!("import os\nKEY = \"{KEY_A}\"\nx = 2\n"));
+    repo.git(&["add", "app.py"]);
+    let output = staged(&repo.path, &[]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert_eq!(finding_count(&output), 0);
+
+    let whole = staged(&repo.path, &["--whole-files"]);
+    assert_eq!(code(&whole), 1, "{}", stderr(&whole));
+    assert_eq!(finding_count(&whole), 1);
+
+    // A changed line holding a secret does count, in the same file.
+    repo.write(
+        "app.py",
+        &format!("import os\nKEY = \"{KEY_A}\"\nx = 2\nOTHER = \"{KEY_B}\"\n"),
+    );
+    repo.git(&["add", "app.py"]);
+    let output = staged(&repo.path, &[]);
+    assert_eq!(code(&output), 1);
+    let report = json(&output);
+    assert_eq!(report["findings"].as_array().unwrap().len(), 1);
+    assert_eq!(report["findings"][0]["line"], 4);
+}
+
+#[test]
+fn a_renamed_file_does_not_count_as_new_lines() {
+    let repo = repo_with_old_secret();
+    repo.git(&["mv", "app.py", "main.py"]);
+    let output = staged(&repo.path, &[]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+}
+
+#[test]
+fn the_first_commit_is_all_new() {
+    let repo = Repo::new();
+    repo.write("k.env", &format!("OPENAI_API_KEY={KEY_A}\n"));
+    repo.git(&["add", "k.env"]);
+    let output = staged(&repo.path, &[]);
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    assert_eq!(finding_count(&output), 1);
+}
+
+#[test]
+fn staged_from_a_subdirectory_and_outside_a_repository() {
+    let repo = repo_with_old_secret();
+    repo.write("sub/dir/k.env", &format!("OPENAI_API_KEY={KEY_B}\n"));
+    repo.git(&["add", "sub"]);
+    let output = staged(&repo.path.join("sub/dir"), &[]);
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    assert_eq!(json(&output)["findings"][0]["path"], "sub/dir/k.env");
+
+    let dir = tempfile::tempdir().unwrap();
+    let outside = staged(dir.path(), &[]);
+    assert_eq!(code(&outside), 2);
+    assert!(stderr(&outside).contains("not a git repository"));
+}
