@@ -14,7 +14,7 @@ use crate::cli::{
 use crate::config::{Config, STARTER_CONFIG};
 use crate::engine::{self, Engine};
 use crate::report::{Format, Report, ReportOptions};
-use crate::rules::{RuleSet, RuleSource};
+use crate::rules::{RuleMeta, RuleSet, RuleSource};
 use crate::scan::{ScanResult, TreeScan};
 use crate::sources::fs::{SkipReason, WalkOptions};
 use crate::sources::git::{HistoryOptions, scan_history};
@@ -433,25 +433,28 @@ impl OutputSink {
 }
 
 fn list_rules(extra: &[impl AsRef<Path>], format: ListFormat) -> Result<Outcome> {
-    let set = load_rules(extra)?;
+    let metas = load_rules(extra)?.metas();
     let mut out = io::stdout().lock();
     match format {
         ListFormat::Json => {
-            let metas: Vec<_> = set.rules.iter().map(|r| &*r.meta).collect();
-            serde_json::to_writer_pretty(&mut out, &metas)?;
+            let plain: Vec<&RuleMeta> = metas.iter().map(|m| &**m).collect();
+            serde_json::to_writer_pretty(&mut out, &plain)?;
             writeln!(out)?;
         }
         ListFormat::Human => {
-            let width = set.rules.iter().map(|r| r.meta.id.len()).max().unwrap_or(0);
-            for rule in &set.rules {
-                let meta = &rule.meta;
+            let width = metas.iter().map(|m| m.id.len()).max().unwrap_or(0);
+            for meta in &metas {
                 writeln!(
                     out,
-                    "{:<width$}  {:<12} {:<9} {}",
-                    meta.id, meta.provider, meta.severity, meta.name
+                    "{:<width$}  {:<12} {:<10} {:<9} {}",
+                    meta.id,
+                    meta.provider,
+                    format!("{:?}", meta.kind).to_lowercase(),
+                    meta.severity,
+                    meta.name
                 )?;
             }
-            writeln!(out, "{} rules", set.rules.len())?;
+            writeln!(out, "{} rules", metas.len())?;
         }
     }
     Ok(Outcome::Clean)

@@ -77,7 +77,7 @@ impl ScanResult {
         }
         for finding in Finding::from_matches(engine.metas(), bytes, origin, &matches) {
             match finding.rule.kind {
-                RuleKind::Secret => self.findings.push(finding),
+                RuleKind::Secret | RuleKind::Analysis => self.findings.push(finding),
                 RuleKind::Identifier => self.identifiers.push(finding),
             }
         }
