@@ -13,6 +13,7 @@ use crate::cli::{
 };
 use crate::config::{Config, STARTER_CONFIG};
 use crate::engine::{self, Engine};
+use crate::projects::{self, inventory::Inventory};
 use crate::report::{Format, Report, ReportOptions};
 use crate::rules::{RuleMeta, RuleSet, RuleSource};
 use crate::scan::{ScanResult, TreeScan};
@@ -146,6 +147,7 @@ fn suppressor(args: &SuppressArgs, config: Config, engine: &Engine) -> Result<Su
 fn scan(args: ScanArgs) -> Result<Outcome> {
     let config = load_config(&args.suppress.config, &args.paths)?;
     let engine = build_engine(&args.engine, &config)?;
+    let inventory = load_inventory(&args.engine)?;
     let walk = walk_options(&args.engine, &config, args.follow, !args.no_ignore);
     let suppressor = suppressor(&args.suppress, config, &engine)?;
     let mut sink = OutputSink::open(&args.output)?;
@@ -158,6 +160,7 @@ fn scan(args: ScanArgs) -> Result<Outcome> {
     finish(
         &engine,
         &mut result,
+        inventory.as_ref(),
         &suppressor,
         &args.suppress,
         &args.output,
@@ -169,11 +172,13 @@ fn scan(args: ScanArgs) -> Result<Outcome> {
 fn finish(
     engine: &Engine,
     result: &mut ScanResult,
+    inventory: Option<&Inventory>,
     suppressor: &Suppressor,
     args: &SuppressArgs,
     output: &OutputArgs,
     sink: &mut OutputSink,
 ) -> Result<Outcome> {
+    analyze_projects(engine, result, inventory);
     let unused = suppressor.apply(result);
     print_warnings(result);
     let shown = ShownExtras {
@@ -188,6 +193,7 @@ fn finish(
 fn baseline(args: BaselineArgs) -> Result<Outcome> {
     let config = load_config(&args.config, &args.paths)?;
     let engine = build_engine(&args.engine, &config)?;
+    let inventory = load_inventory(&args.engine)?;
     let walk = walk_options(&args.engine, &config, args.follow, !args.no_ignore);
     let suppressor = Suppressor {
         config,
@@ -206,6 +212,7 @@ fn baseline(args: BaselineArgs) -> Result<Outcome> {
         collect_markers: false,
     };
     let mut result = tree.run(&engine)?;
+    analyze_projects(&engine, &mut result, inventory.as_ref());
     suppressor.apply(&mut result);
     print_warnings(&result);
     let current = Baseline::from_findings(&result.findings);
@@ -255,6 +262,7 @@ fn config_init(output: &Path, force: bool) -> Result<Outcome> {
 fn history(args: HistoryArgs) -> Result<Outcome> {
     let config = load_config(&args.suppress.config, std::slice::from_ref(&args.repo))?;
     let engine = build_engine(&args.engine, &config)?;
+    let inventory = load_inventory(&args.engine)?;
     let walk = walk_options(&args.engine, &config, false, true);
     let suppressor = suppressor(&args.suppress, config, &engine)?;
     let mut sink = OutputSink::open(&args.output)?;
@@ -273,6 +281,7 @@ fn history(args: HistoryArgs) -> Result<Outcome> {
     finish(
         &engine,
         &mut result,
+        inventory.as_ref(),
         &suppressor,
         &args.suppress,
         &args.output,
@@ -286,6 +295,7 @@ fn staged(args: ScanArgs) -> Result<Outcome> {
     };
     let config = load_config(&args.suppress.config, std::slice::from_ref(repo))?;
     let engine = build_engine(&args.engine, &config)?;
+    let inventory = load_inventory(&args.engine)?;
     let walk = walk_options(&args.engine, &config, false, true);
     let suppressor = suppressor(&args.suppress, config, &engine)?;
     let mut sink = OutputSink::open(&args.output)?;
@@ -299,6 +309,7 @@ fn staged(args: ScanArgs) -> Result<Outcome> {
     let outcome = finish(
         &engine,
         &mut result,
+        inventory.as_ref(),
         &suppressor,
         &args.suppress,
         &args.output,
@@ -350,6 +361,29 @@ fn print_warnings(result: &ScanResult) {
                 eprintln!("keylint: warning: cannot read {}: {error}", skip.path)
             }
         }
+    }
+}
+
+/// `--inventory FILE`, read before the scan so a malformed one fails at
+/// once; its warnings (duplicate redacted values) go to stderr.
+fn load_inventory(args: &EngineArgs) -> Result<Option<Inventory>> {
+    let Some(path) = &args.inventory else {
+        return Ok(None);
+    };
+    let inventory = Inventory::load(path)?;
+    for warning in &inventory.warnings {
+        eprintln!("keylint: warning: {warning}");
+    }
+    Ok(Some(inventory))
+}
+
+/// The project-binding checks over every blob's facts; their findings
+/// join the others before suppression, so allows and baselines apply.
+fn analyze_projects(engine: &Engine, result: &mut ScanResult, inventory: Option<&Inventory>) {
+    let found = projects::check(engine.rule_set(), &result.project_facts, inventory);
+    if !found.is_empty() {
+        result.findings.extend(found);
+        result.sort();
     }
 }
 

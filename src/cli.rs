@@ -244,6 +244,11 @@ pub struct EngineArgs {
     /// Worker threads (default: one per core).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+
+    /// OpenAI projects and keys from the Administration API: keys are
+    /// checked against the project and organization that own them.
+    #[arg(long, value_name = "FILE")]
+    pub inventory: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

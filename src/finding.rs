@@ -43,6 +43,34 @@ pub struct Finding {
     /// Allow markers on or above the secret's first line (the suppress
     /// stage decides whether they apply).
     pub inline_markers: Vec<InlineMarker>,
+    /// Byte range of the secret in its blob (for scope analysis).
+    pub span: Range<usize>,
+    /// Set by analysis findings: what is wrong, in words (secrets redacted).
+    pub message: Option<String>,
+    /// Other places the finding involves (the project ID a key is bound to).
+    pub related: Vec<Related>,
+}
+
+/// A secondary location of a finding (SARIF `relatedLocations`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Related {
+    pub origin: Origin,
+    pub start: LineCol,
+    pub end: LineCol,
+    pub message: String,
+}
+
+impl Related {
+    /// The location of `span` in `haystack`.
+    pub fn at(haystack: &[u8], origin: &Origin, span: Range<usize>, message: String) -> Related {
+        let start = PositionCursor::new(haystack).locate(span.start);
+        Related {
+            origin: origin.clone(),
+            start,
+            end: end_position(start, &haystack[span]),
+            message,
+        }
+    }
 }
 
 impl Finding {
@@ -79,9 +107,39 @@ impl Finding {
                     snippet,
                     snippet_secrets,
                     inline_markers: inline::markers_covering(haystack, m.secret.start, start.line),
+                    span: m.secret.clone(),
+                    message: None,
+                    related: Vec::new(),
                 }
             })
             .collect()
+    }
+
+    /// A finding for `span` of `haystack` under `rule`, for evidence found
+    /// by code rather than by the engine (project IDs, provider settings).
+    pub fn locate(
+        rule: Arc<RuleMeta>,
+        haystack: &[u8],
+        origin: &Origin,
+        span: Range<usize>,
+    ) -> Finding {
+        let matches = [RawMatch {
+            rule: 0,
+            secret: span,
+        }];
+        Finding::from_matches(&[rule], haystack, origin, &matches)
+            .pop()
+            .expect("one match in, one finding out")
+    }
+
+    /// This finding's place as a related location of another finding.
+    pub fn as_related(&self, message: String) -> Related {
+        Related {
+            origin: self.origin.clone(),
+            start: self.start,
+            end: self.end,
+            message,
+        }
     }
 
     /// Ordering for reports: by path, then position, then rule.

@@ -10,6 +10,7 @@ pub mod engine;
 pub mod finding;
 pub mod fingerprint;
 pub mod progress;
+pub mod projects;
 pub mod report;
 pub mod rules;
 pub mod scan;
