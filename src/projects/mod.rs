@@ -29,7 +29,7 @@ use crate::finding::{Finding, Related};
 use crate::fingerprint;
 use crate::report::redact::redact;
 use crate::rules::{RuleKind, RuleMeta, RuleSet, Severity};
-use crate::sources::Origin;
+use crate::sources::{CommitInfo, Origin};
 use inventory::{Inventory, KeyOwner};
 use scope::{FileKind, Scope, ScopeKind};
 
@@ -83,6 +83,20 @@ pub struct BlobFacts {
 }
 
 impl BlobFacts {
+    /// History: the blob's facts belong to the commit that introduced it.
+    /// Directory scope doesn't apply (siblings come from other commits).
+    pub fn attach_commit(&mut self, commit: &Arc<CommitInfo>) {
+        self.loose_keys.clear();
+        self.config_ids.clear();
+        for binding in &mut self.bindings {
+            binding.key.origin.commit = Some(commit.clone());
+            binding.id.at.origin.commit = Some(commit.clone());
+        }
+        for item in &mut self.evidence {
+            item.at.origin.commit = Some(commit.clone());
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.bindings.is_empty()
             && self.loose_keys.is_empty()

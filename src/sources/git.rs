@@ -406,16 +406,24 @@ impl ScanContext<'_> {
             root_relative: job.path.to_string(),
             commit: None,
         };
-        let before = (acc.findings.len(), acc.identifiers.len());
+        let before = (
+            acc.findings.len(),
+            acc.identifiers.len(),
+            acc.project_facts.len(),
+        );
         let size = self.read_and_scan(repo, job, &origin, acc);
         let new_findings = acc.findings.len() - before.0;
-        if new_findings + (acc.identifiers.len() - before.1) > 0 {
+        let new_facts = acc.project_facts.len() - before.2;
+        if new_findings + (acc.identifiers.len() - before.1) + new_facts > 0 {
             let info = commit_info(repo, self.commits[job.commit as usize], job.oid);
             let fresh = acc.findings[before.0..]
                 .iter_mut()
                 .chain(acc.identifiers[before.1..].iter_mut());
             for finding in fresh {
                 finding.origin.commit = Some(info.clone());
+            }
+            for facts in &mut acc.project_facts[before.2..] {
+                facts.attach_commit(&info);
             }
         }
         self.progress.blob_scanned(size, new_findings);
