@@ -115,13 +115,14 @@ impl TermLike for PlainStderr {
         Ok(())
     }
     fn write_line(&self, s: &str) -> io::Result<()> {
-        writeln!(io::stderr(), "{s}")
+        self.write_str(s)
     }
     fn write_str(&self, s: &str) -> io::Result<()> {
-        if s.is_empty() {
+        // Padding that would blank a terminal line is noise in a log.
+        if s.trim().is_empty() {
             return Ok(());
         }
-        writeln!(io::stderr(), "{s}")
+        writeln!(io::stderr(), "{}", s.trim_end())
     }
     fn clear_line(&self) -> io::Result<()> {
         Ok(())
