@@ -92,13 +92,11 @@ impl Finding {
                 let end = end_position(start, secret_bytes);
                 let (snippet, snippet_secrets) = snippet(haystack, m.secret.clone(), &all_secrets);
                 let secret = String::from_utf8_lossy(secret_bytes).into_owned();
+                let (fingerprint, location_fingerprint) =
+                    fingerprint::fingerprints(&rule.id, &origin.root_relative, secret_bytes);
                 Finding {
-                    fingerprint: fingerprint::fingerprint(&rule.id, secret_bytes),
-                    location_fingerprint: fingerprint::location_fingerprint(
-                        &rule.id,
-                        &origin.root_relative,
-                        secret_bytes,
-                    ),
+                    fingerprint,
+                    location_fingerprint,
                     rule,
                     origin: origin.clone(),
                     start,
@@ -130,6 +128,15 @@ impl Finding {
         Finding::from_matches(&[rule], haystack, origin, &matches)
             .pop()
             .expect("one match in, one finding out")
+    }
+
+    /// Make this finding (a copy of the key's) one of `rule`, identified by
+    /// `identity` (the secret plus what the analysis found about it), so a
+    /// baseline accepts exactly that pairing.
+    pub fn reidentify(&mut self, rule: Arc<RuleMeta>, identity: &[u8]) {
+        (self.fingerprint, self.location_fingerprint) =
+            fingerprint::fingerprints(&rule.id, &self.origin.root_relative, identity);
+        self.rule = rule;
     }
 
     /// This finding's place as a related location of another finding.

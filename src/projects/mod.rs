@@ -26,7 +26,6 @@ use regex::bytes::Regex;
 
 use crate::engine::noise::looks_like_placeholder;
 use crate::finding::{Finding, Related};
-use crate::fingerprint;
 use crate::report::redact::redact;
 use crate::rules::{RuleKind, RuleMeta, RuleSet, Severity};
 use crate::sources::{CommitInfo, Origin};
@@ -359,13 +358,7 @@ impl Findings<'_> {
         };
         let mut finding = binding.key.clone();
         let identity = format!("{}\u{0}{discriminator}", finding.secret);
-        finding.fingerprint = fingerprint::fingerprint(&meta.id, identity.as_bytes());
-        finding.location_fingerprint = fingerprint::location_fingerprint(
-            &meta.id,
-            &finding.origin.root_relative,
-            identity.as_bytes(),
-        );
-        finding.rule = meta;
+        finding.reidentify(meta, identity.as_bytes());
         finding.message = Some(message);
         finding.related = related;
         if !self.found.iter().any(|f| same_finding(f, &finding)) {

@@ -20,7 +20,7 @@ use base64::Engine as _;
 use regex::bytes::Regex;
 
 use crate::finding::Finding;
-use crate::fingerprint;
+
 use crate::rules::RuleSet;
 use crate::sources::Origin;
 
@@ -294,12 +294,6 @@ fn compare(rules: &RuleSet, group: &[&Evidence], across_files: bool, found: &mut
             };
             let mut finding = primary.at.clone();
             let identity = format!("{}\u{0}{}", primary.value, setting.value);
-            finding.fingerprint = fingerprint::fingerprint(&meta.id, identity.as_bytes());
-            finding.location_fingerprint = fingerprint::location_fingerprint(
-                &meta.id,
-                &finding.origin.root_relative,
-                identity.as_bytes(),
-            );
             finding.message = Some(format!(
                 "The {} says project `{}`, but {} {where_} ({}:{}) says `{}`: the credential and the config belong to different projects.",
                 primary.label,
@@ -314,7 +308,7 @@ fn compare(rules: &RuleSet, group: &[&Evidence], across_files: bool, found: &mut
                     .at
                     .as_related(format!("{} `{}`", setting.label, setting.value)),
             ];
-            finding.rule = meta;
+            finding.reidentify(meta, identity.as_bytes());
             if !found
                 .iter()
                 .any(|f| f.fingerprint == finding.fingerprint && f.origin == finding.origin)
