@@ -7,7 +7,8 @@
 //!    holds only blobs seen before.  The first commit whose tree holds a
 //!    blob is where it was introduced; each blob becomes one job.
 //! 3. Scan the jobs in parallel (rayon), each worker with its own
-//!    `Repository` handle, reading blobs straight from the object database.
+//!    `Repository` handle, reading blobs straight from the object database;
+//!    the walk hands them over in batches as it goes, so the two overlap.
 //!
 //! Missing objects, submodules, LFS pointers and shallow boundaries are
 //! warnings or counters, never the end of the scan.
@@ -48,6 +49,8 @@ pub struct HistoryOptions {
     pub max_file_size: u64,
     pub include_binary: bool,
     pub progress: bool,
+    /// Record every allow marker seen (for `--report-unused`).
+    pub collect_markers: bool,
 }
 
 /// Open the repository at or above `path` (work tree, worktree, bare).
@@ -419,7 +422,7 @@ impl ScanContext<'_> {
             batches
                 .into_iter()
                 .par_bridge()
-                .fold(ScanResult::default, |mut acc, batch| {
+                .fold(self.empty_result(), |mut acc, batch| {
                     let scanned = handles.with(|repo| {
                         for job in &batch {
                             self.scan_blob(repo, job, &mut acc);
@@ -437,6 +440,14 @@ impl ScanContext<'_> {
                 })
         });
         Ok(result)
+    }
+
+    fn empty_result(&self) -> impl Fn() -> ScanResult + Sync + Send {
+        let collect_markers = self.options.collect_markers;
+        move || ScanResult {
+            collect_markers,
+            ..ScanResult::default()
+        }
     }
 
     fn scan_blob(&self, repo: &Repository, job: &BlobJob, acc: &mut ScanResult) {
