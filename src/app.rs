@@ -276,6 +276,7 @@ fn history(args: HistoryArgs) -> Result<Outcome> {
         max_file_size: walk.max_file_size,
         include_binary: walk.include_binary,
         progress: args.progress,
+        collect_markers: args.suppress.report_unused,
     };
     let mut result = scan_history(&engine, &options)?;
     finish(
@@ -304,6 +305,7 @@ fn staged(args: ScanArgs) -> Result<Outcome> {
         whole_files: args.whole_files,
         max_file_size: walk.max_file_size,
         include_binary: walk.include_binary,
+        collect_markers: args.suppress.report_unused,
     };
     let mut result = scan_staged(&engine, &options)?;
     let outcome = finish(

@@ -174,3 +174,20 @@ fn a_hook_index_from_git_index_file_is_honoured() {
         .unwrap();
     assert_eq!(code(&hooked), 1, "{}", stderr(&hooked));
 }
+
+#[test]
+fn an_allow_marker_on_an_added_line_suppresses_the_staged_secret() {
+    let repo = repo_with_old_secret();
+    repo.write(
+        "app.py",
+        &format!("import os\nKEY = \"{KEY_A}\"\nx = 1\nDEMO = \"{KEY_B}\"  # keylint:allow\n"),
+    );
+    repo.git(&["add", "app.py"]);
+    let output = staged(&repo.path, &["--report-unused"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    // The marker guards the new secret; the old, untouched line 2 is not
+    // looked at, so nothing is reported unused either.
+    let report = json(&output);
+    let unused = report["unused_suppressions"].as_array().map_or(0, Vec::len);
+    assert_eq!(unused, 0, "{report:#}");
+}

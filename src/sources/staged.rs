@@ -32,6 +32,8 @@ pub struct StagedOptions {
     pub whole_files: bool,
     pub max_file_size: u64,
     pub include_binary: bool,
+    /// Record every allow marker seen (for `--report-unused`).
+    pub collect_markers: bool,
 }
 
 /// One staged file: its index blob and the HEAD blob it replaces (if any).
@@ -333,16 +335,26 @@ fn scan_file(
         result.add_skip(&origin, SkipReason::Binary);
         return;
     }
-    let mut local = ScanResult::default();
+    let mut local = ScanResult {
+        collect_markers: options.collect_markers,
+        ..ScanResult::default()
+    };
     local.add_blob(engine, &origin, bytes);
+    let anything = !local.findings.is_empty() || !local.markers.is_empty();
     if !options.whole_files
-        && !local.findings.is_empty()
+        && anything
         && let Some(old) = file.old
     {
         let added = added_lines(repo, old, &blob);
+        let is_added = |line: usize| added.binary_search(&line).is_ok();
         local
             .findings
-            .retain(|f| (f.start.line..=f.end.line).any(|line| added.binary_search(&line).is_ok()));
+            .retain(|f| (f.start.line..=f.end.line).any(is_added));
+        // A marker on an untouched line guards no finding of this commit:
+        // `--report-unused` must not call it unused.
+        local
+            .markers
+            .retain(|(_, line, _)| is_added(*line) || is_added(line + 1));
     }
     result.merge(local);
 }
