@@ -3,7 +3,7 @@
 
 use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
@@ -94,7 +94,7 @@ fn build_engine(engine_args: &EngineArgs, config: &Config) -> Result<Engine> {
 
 /// `--config FILE`, nothing with `--no-config`, else `.keylint.toml`
 /// discovered from the first scanned path.
-fn load_config(args: &ConfigArgs, paths: &[std::path::PathBuf]) -> Result<Config> {
+fn load_config(args: &ConfigArgs, paths: &[PathBuf]) -> Result<Config> {
     if args.no_config {
         return Ok(Config::default());
     }
@@ -144,48 +144,71 @@ fn suppressor(args: &SuppressArgs, config: Config, engine: &Engine) -> Result<Su
     })
 }
 
-fn scan(args: ScanArgs) -> Result<Outcome> {
-    let config = load_config(&args.suppress.config, &args.paths)?;
-    let engine = build_engine(&args.engine, &config)?;
-    let inventory = load_inventory(&args.engine)?;
-    let walk = walk_options(&args.engine, &config, args.follow, !args.no_ignore);
-    let suppressor = suppressor(&args.suppress, config, &engine)?;
-    let mut sink = OutputSink::open(&args.output)?;
-    let tree = TreeScan {
-        roots: args.paths.clone(),
-        walk,
-        collect_markers: args.suppress.report_unused,
-    };
-    let mut result = tree.run(&engine)?;
-    finish(
-        &engine,
-        &mut result,
-        inventory.as_ref(),
-        &suppressor,
-        &args.suppress,
-        &args.output,
-        &mut sink,
-    )
+/// Everything a scanning command sets up before it reads a byte — config,
+/// rules, inventory, baseline, output — so each of them fails fast, and the
+/// tail every command shares: analyze, suppress, warn, report.
+struct Pipeline<'a> {
+    engine: Engine,
+    inventory: Option<Inventory>,
+    walk: WalkOptions,
+    suppressor: Suppressor,
+    sink: OutputSink,
+    suppress: &'a SuppressArgs,
+    output: &'a OutputArgs,
 }
 
-/// The tail every scanning command shares: suppress, warn, report.
-fn finish(
-    engine: &Engine,
-    result: &mut ScanResult,
-    inventory: Option<&Inventory>,
-    suppressor: &Suppressor,
-    args: &SuppressArgs,
-    output: &OutputArgs,
-    sink: &mut OutputSink,
-) -> Result<Outcome> {
-    analyze_projects(engine, result, inventory);
-    let unused = suppressor.apply(result);
-    print_warnings(result);
-    let shown = ShownExtras {
-        suppressed: args.show_suppressed,
-        unused: args.report_unused.then_some(unused.as_slice()),
+impl<'a> Pipeline<'a> {
+    fn new(
+        paths: &[PathBuf],
+        engine_args: &EngineArgs,
+        suppress: &'a SuppressArgs,
+        output: &'a OutputArgs,
+        walk_flags: (bool, bool),
+    ) -> Result<Pipeline<'a>> {
+        let config = load_config(&suppress.config, paths)?;
+        let engine = build_engine(engine_args, &config)?;
+        let inventory = load_inventory(engine_args)?;
+        let walk = walk_options(engine_args, &config, walk_flags.0, walk_flags.1);
+        let suppressor = suppressor(suppress, config, &engine)?;
+        Ok(Pipeline {
+            sink: OutputSink::open(output)?,
+            engine,
+            inventory,
+            walk,
+            suppressor,
+            suppress,
+            output,
+        })
+    }
+
+    fn finish(&mut self, result: &mut ScanResult) -> Result<Outcome> {
+        analyze_projects(&self.engine, result, self.inventory.as_ref());
+        let unused = self.suppressor.apply(result);
+        print_warnings(result);
+        let shown = ShownExtras {
+            suppressed: self.suppress.show_suppressed,
+            unused: self.suppress.report_unused.then_some(unused.as_slice()),
+        };
+        write_report(&self.engine, result, shown, self.output, &mut self.sink)
+    }
+}
+
+fn scan(args: ScanArgs) -> Result<Outcome> {
+    let walk_flags = (args.follow, !args.no_ignore);
+    let mut pipeline = Pipeline::new(
+        &args.paths,
+        &args.engine,
+        &args.suppress,
+        &args.output,
+        walk_flags,
+    )?;
+    let tree = TreeScan {
+        roots: args.paths.clone(),
+        walk: pipeline.walk.clone(),
+        collect_markers: args.suppress.report_unused,
     };
-    write_report(engine, result, shown, output, sink)
+    let mut result = tree.run(&pipeline.engine)?;
+    pipeline.finish(&mut result)
 }
 
 /// `keylint baseline`: scan, then write (or merge into) the baseline file.
@@ -260,63 +283,51 @@ fn config_init(output: &Path, force: bool) -> Result<Outcome> {
 }
 
 fn history(args: HistoryArgs) -> Result<Outcome> {
-    let config = load_config(&args.suppress.config, std::slice::from_ref(&args.repo))?;
-    let engine = build_engine(&args.engine, &config)?;
-    let inventory = load_inventory(&args.engine)?;
-    let walk = walk_options(&args.engine, &config, false, true);
-    let suppressor = suppressor(&args.suppress, config, &engine)?;
-    let mut sink = OutputSink::open(&args.output)?;
+    let repo = std::slice::from_ref(&args.repo);
+    let mut pipeline = Pipeline::new(
+        repo,
+        &args.engine,
+        &args.suppress,
+        &args.output,
+        (false, true),
+    )?;
     let options = HistoryOptions {
-        repo: args.repo,
-        branches: args.branches,
-        since: args.since,
-        range: args.range,
+        repo: args.repo.clone(),
+        branches: args.branches.clone(),
+        since: args.since.clone(),
+        range: args.range.clone(),
         all_occurrences: args.all_occurrences,
-        threads: walk.threads,
-        max_file_size: walk.max_file_size,
-        include_binary: walk.include_binary,
+        threads: pipeline.walk.threads,
+        max_file_size: pipeline.walk.max_file_size,
+        include_binary: pipeline.walk.include_binary,
         progress: args.progress,
         collect_markers: args.suppress.report_unused,
     };
-    let mut result = scan_history(&engine, &options)?;
-    finish(
-        &engine,
-        &mut result,
-        inventory.as_ref(),
-        &suppressor,
-        &args.suppress,
-        &args.output,
-        &mut sink,
-    )
+    let mut result = scan_history(&pipeline.engine, &options)?;
+    pipeline.finish(&mut result)
 }
 
 fn staged(args: ScanArgs) -> Result<Outcome> {
     let [repo] = args.paths.as_slice() else {
         anyhow::bail!("--staged takes one PATH at most: the repository");
     };
-    let config = load_config(&args.suppress.config, std::slice::from_ref(repo))?;
-    let engine = build_engine(&args.engine, &config)?;
-    let inventory = load_inventory(&args.engine)?;
-    let walk = walk_options(&args.engine, &config, false, true);
-    let suppressor = suppressor(&args.suppress, config, &engine)?;
-    let mut sink = OutputSink::open(&args.output)?;
+    let repos = std::slice::from_ref(repo);
+    let mut pipeline = Pipeline::new(
+        repos,
+        &args.engine,
+        &args.suppress,
+        &args.output,
+        (false, true),
+    )?;
     let options = StagedOptions {
         repo: repo.clone(),
         whole_files: args.whole_files,
-        max_file_size: walk.max_file_size,
-        include_binary: walk.include_binary,
+        max_file_size: pipeline.walk.max_file_size,
+        include_binary: pipeline.walk.include_binary,
         collect_markers: args.suppress.report_unused,
     };
-    let mut result = scan_staged(&engine, &options)?;
-    let outcome = finish(
-        &engine,
-        &mut result,
-        inventory.as_ref(),
-        &suppressor,
-        &args.suppress,
-        &args.output,
-        &mut sink,
-    )?;
+    let mut result = scan_staged(&pipeline.engine, &options)?;
+    let outcome = pipeline.finish(&mut result)?;
     print_unstage_hint(&result);
     Ok(outcome)
 }
