@@ -205,7 +205,7 @@ pub struct HistoryArgs {
     pub since: Option<String>,
 
     /// Scan only commits in A..B (reachable from B, not from A).
-    #[arg(long, value_name = "A..B")]
+    #[arg(long, value_name = "A..B", conflicts_with = "branches")]
     pub range: Option<String>,
 
     /// List every other commit and path that carries a found secret's blob.
