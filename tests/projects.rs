@@ -3,10 +3,10 @@
 //! shapes, conflicts across files and commits, GCP / Supabase / Firebase.
 
 mod common;
+mod gitrepo;
 
 use std::fs;
 use std::path::Path;
-use std::process::Command;
 
 use common::*;
 use serde_json::Value;
@@ -475,41 +475,21 @@ fn a_rule_limited_allow_on_the_key_keeps_the_mismatch() {
     assert_eq!(rules, vec!["openai-project-mismatch"]);
 }
 
-fn git(dir: &Path, args: &[&str]) {
-    let status = Command::new("git")
-        .current_dir(dir)
-        .args(args)
-        .env("GIT_AUTHOR_NAME", "Dev")
-        .env("GIT_AUTHOR_EMAIL", "dev@example.com")
-        .env("GIT_COMMITTER_NAME", "Dev")
-        .env("GIT_COMMITTER_EMAIL", "dev@example.com")
-        .status()
-        .unwrap();
-    assert!(status.success(), "git {args:?}");
-}
-
 #[test]
 fn history_finds_a_conflict_across_two_commits() {
-    let dir = tempfile::tempdir().unwrap();
-    git(dir.path(), &["init", "-q", "-b", "main"]);
-    fs::write(
-        dir.path().join(".env"),
-        format!("OPENAI_API_KEY={K1}\nOPENAI_PROJECT_ID={PA}\n"),
-    )
-    .unwrap();
-    git(dir.path(), &["add", "."]);
-    git(dir.path(), &["commit", "-q", "-m", "first project"]);
-    fs::write(
-        dir.path().join(".env"),
-        format!("OPENAI_API_KEY={K1}\nOPENAI_PROJECT_ID={PB}\n"),
-    )
-    .unwrap();
-    git(
-        dir.path(),
-        &["commit", "-q", "-am", "moved project, kept key"],
+    let mut repo = gitrepo::Repo::new();
+    repo.write(
+        ".env",
+        &format!("OPENAI_API_KEY={K1}\nOPENAI_PROJECT_ID={PA}\n"),
     );
+    repo.commit("Dev", "first project");
+    repo.write(
+        ".env",
+        &format!("OPENAI_API_KEY={K1}\nOPENAI_PROJECT_ID={PB}\n"),
+    );
+    repo.commit("Dev", "moved project, kept key");
 
-    let output = run_in(dir.path(), &["history", ".", "--format", "json"]);
+    let output = run_in(&repo.path, &["history", ".", "--format", "json"]);
     let found = analysis_findings(&json(&output));
     assert_eq!(found.len(), 2, "{found:#?}");
     assert!(
@@ -524,6 +504,6 @@ fn history_finds_a_conflict_across_two_commits() {
     assert_eq!(commits.len(), 2, "one finding per commit's binding");
     assert!(found[0]["message"].as_str().unwrap().contains("in commit"));
 
-    let sarif = json(&run_in(dir.path(), &["history", ".", "--format", "sarif"]));
+    let sarif = json(&run_in(&repo.path, &["history", ".", "--format", "sarif"]));
     assert_valid_sarif(&sarif);
 }

@@ -2,6 +2,7 @@
 //! baselines, `--show-suppressed`, `--report-unused`.
 
 mod common;
+mod gitrepo;
 
 use std::fs;
 use std::path::Path;
@@ -420,36 +421,21 @@ fn config_init_writes_a_starter_file_and_refuses_to_overwrite() {
     assert_eq!(code(&run_in(dir.path(), &["scan", "."])), 1);
 }
 
-fn git(dir: &Path, args: &[&str]) -> String {
-    let output = std::process::Command::new("git")
-        .current_dir(dir)
-        .args(args)
-        .env("GIT_AUTHOR_NAME", "Dev")
-        .env("GIT_AUTHOR_EMAIL", "dev@example.com")
-        .env("GIT_COMMITTER_NAME", "Dev")
-        .env("GIT_COMMITTER_EMAIL", "dev@example.com")
-        .output()
-        .unwrap();
-    assert!(output.status.success(), "git {args:?}: {}", stderr(&output));
-    stdout(&output).trim().to_string()
-}
-
-fn repo_with(files: &[(&str, String)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    git(dir.path(), &["init", "-q", "-b", "main"]);
+/// A repository whose first commit holds `files`.
+fn repo_with(files: &[(&str, String)]) -> gitrepo::Repo {
+    let mut repo = gitrepo::Repo::new();
     for (path, text) in files {
-        fs::write(dir.path().join(path), text).unwrap();
+        repo.write(path, text);
     }
-    git(dir.path(), &["add", "."]);
-    git(dir.path(), &["commit", "-q", "-m", "initial"]);
-    dir
+    repo.commit("Dev", "initial");
+    repo
 }
 
 #[test]
 fn fingerprints_agree_between_scan_and_history() {
-    let dir = repo_with(&[("a.env", format!("A={K1}\n"))]);
-    let scanned = json(&run_in(dir.path(), &["scan", ".", "--format", "json"]));
-    let history = json(&run_in(dir.path(), &["history", ".", "--format", "json"]));
+    let repo = repo_with(&[("a.env", format!("A={K1}\n"))]);
+    let scanned = json(&run_in(&repo.path, &["scan", ".", "--format", "json"]));
+    let history = json(&run_in(&repo.path, &["history", ".", "--format", "json"]));
     assert_eq!(
         scanned["findings"][0]["fingerprint"],
         history["findings"][0]["fingerprint"]
@@ -462,50 +448,43 @@ fn fingerprints_agree_between_scan_and_history() {
 
 #[test]
 fn baseline_config_and_markers_are_honoured_with_staged_and_history() {
-    let dir = repo_with(&[("a.env", format!("A={K1}\n"))]);
-    let written = run_in(dir.path(), &["baseline", ".", "-o", "../baseline.json"]);
-    assert_eq!(code(&written), 0, "{}", stderr(&written));
-    let baseline = dir.path().join("../baseline.json");
+    let mut repo = repo_with(&[("a.env", format!("A={K1}\n"))]);
+    let baseline = repo.sibling("baseline.json");
     let baseline = baseline.to_str().unwrap();
+    let written = run_in(&repo.path, &["baseline", ".", "-o", baseline]);
+    assert_eq!(code(&written), 0, "{}", stderr(&written));
 
     // The same (baselined) secret staged in a new file: allowed by the baseline.
-    fs::write(
-        dir.path().join("b.env"),
-        format!("B={K1}\nC={K2} # keylint:allow\n"),
-    )
-    .unwrap();
-    git(dir.path(), &["add", "b.env"]);
-    let blocked = run_in(dir.path(), &["scan", "--staged", "--format", "json"]);
+    repo.write("b.env", &format!("B={K1}\nC={K2} # keylint:allow\n"));
+    repo.git(&["add", "b.env"]);
+    let blocked = run_in(&repo.path, &["scan", "--staged", "--format", "json"]);
     assert_eq!(
         code(&blocked),
         1,
         "without the baseline the staged key blocks"
     );
-    let allowed = run_in(
-        dir.path(),
-        &[
-            "scan",
-            "--staged",
-            "--format",
-            "json",
-            "--baseline",
-            baseline,
-        ],
-    );
+    let staged_with_baseline = [
+        "scan",
+        "--staged",
+        "--format",
+        "json",
+        "--baseline",
+        baseline,
+    ];
+    let allowed = run_in(&repo.path, &staged_with_baseline);
     assert_eq!(code(&allowed), 0, "{}", stdout(&allowed));
     let report = json(&allowed);
     assert_eq!(report["summary"]["suppressed"]["baseline"], 1);
     assert_eq!(report["summary"]["suppressed"]["inline"], 1);
 
     // History: a config allow by commit.
-    git(dir.path(), &["commit", "-q", "-m", "second"]);
-    let first = git(dir.path(), &["rev-list", "--max-parents=0", "HEAD"]);
-    fs::write(
-        dir.path().join(".keylint.toml"),
-        format!("[allow]\ncommits = [\"{}\"]\n", &first[..10]),
-    )
-    .unwrap();
-    let history = json(&run_in(dir.path(), &["history", ".", "--format", "json"]));
+    repo.commit("Dev", "second");
+    let first = repo.git(&["rev-list", "--max-parents=0", "HEAD"]);
+    repo.write(
+        ".keylint.toml",
+        &format!("[allow]\ncommits = [\"{}\"]\n", &first[..10]),
+    );
+    let history = json(&run_in(&repo.path, &["history", ".", "--format", "json"]));
     let paths: Vec<String> = reported(&history).into_iter().map(|k| k.0).collect();
     assert_eq!(paths, vec!["b.env".to_string()], "{history}");
     assert_eq!(history["summary"]["suppressed"]["config"], 1);
