@@ -87,7 +87,7 @@ fn every_builtin_rule_is_complete() {
         if rule.counter_examples.len() < 2 {
             problems.push(format!("{id}: fewer than 2 counter_examples"));
         }
-        if rule.secret_group.is_none() {
+        if rule.compiled().secret_group.is_none() {
             problems.push(format!("{id}: no `secret` capture group"));
         }
         if rule.meta.remediation.len() < 40 {

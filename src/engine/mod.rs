@@ -170,8 +170,9 @@ impl Engine {
     ) {
         let rule = &self.rules.rules[rule_index];
         let mut last_end = 0;
-        for caps in rule.regex.captures_iter(haystack) {
-            let span = match rule.secret_group {
+        let compiled = rule.compiled();
+        for caps in compiled.regex.captures_iter(haystack) {
+            let span = match compiled.secret_group {
                 Some(group) => caps.get(group),
                 None => caps.get(0),
             };
@@ -291,6 +292,7 @@ remediation = "r"
         let source = RuleSource {
             origin: "test".into(),
             text: RULES.into(),
+            eager: true,
         };
         Engine::new(RuleSet::from_sources(&[source]).unwrap()).unwrap()
     }

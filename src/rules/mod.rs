@@ -10,7 +10,7 @@ mod validate;
 use std::collections::HashSet;
 use std::fmt;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use anyhow::{Context, Result, bail};
 use regex::bytes::{Regex, RegexBuilder};
@@ -124,9 +124,10 @@ pub struct RuleMeta {
 pub struct Rule {
     pub meta: Arc<RuleMeta>,
     pub keywords: Vec<String>,
-    pub regex: Regex,
-    /// Index of the `secret` capture group, or `None` for the whole match.
-    pub secret_group: Option<usize>,
+    pattern: String,
+    /// Built on first use (`compiled`): a scan compiles only the rules whose
+    /// keywords occur, so start-up stays small however many rules exist.
+    compiled: OnceLock<Compiled>,
     pub min_entropy: Option<f64>,
     pub validator: Option<Validator>,
     pub placeholder_filter: bool,
@@ -138,10 +139,46 @@ pub struct Rule {
     pub origin: String,
 }
 
+/// A rule's regex, compiled.
+#[derive(Debug)]
+pub struct Compiled {
+    pub regex: Regex,
+    /// Index of the `secret` capture group, or `None` for the whole match.
+    pub secret_group: Option<usize>,
+}
+
+impl Rule {
+    /// The compiled regex.  Built-in rules compile on first use (their
+    /// syntax is checked at load and `tests/rule_examples.rs` compiles them
+    /// all); user rules are compiled when loaded, so every error surfaces
+    /// there with the file and rule id.
+    pub fn compiled(&self) -> &Compiled {
+        self.compiled.get_or_init(|| {
+            compile_pattern(&self.pattern).expect("built-in rules are compiled by the tests")
+        })
+    }
+}
+
+fn compile_pattern(pattern: &str) -> Result<Compiled> {
+    let regex = RegexBuilder::new(pattern)
+        .size_limit(16 << 20)
+        .dfa_size_limit(16 << 20)
+        .build()?;
+    let secret_group = regex
+        .capture_names()
+        .position(|name| name == Some("secret"));
+    Ok(Compiled {
+        regex,
+        secret_group,
+    })
+}
+
 /// Where a rule file's text came from (a built-in name or a user path).
 pub struct RuleSource {
     pub origin: String,
     pub text: String,
+    /// Compile regexes at load (user files) rather than on first use.
+    pub eager: bool,
 }
 
 impl RuleSource {
@@ -151,6 +188,7 @@ impl RuleSource {
             .map(|(name, text)| RuleSource {
                 origin: format!("rules/{name} (built-in)"),
                 text: (*text).to_string(),
+                eager: false,
             })
             .collect()
     }
@@ -161,6 +199,7 @@ impl RuleSource {
         Ok(RuleSource {
             origin: path.display().to_string(),
             text,
+            eager: true,
         })
     }
 }
@@ -177,18 +216,24 @@ pub fn parse_rule_file(source: &RuleSource) -> Result<Vec<RuleSpec>> {
     Ok(file.rule)
 }
 
-/// Compile one spec; errors name the origin and the rule id.
-pub fn compile_rule(spec: RuleSpec, origin: &str) -> Result<Rule> {
+/// Check one spec and compile it (now, or on first use unless `eager`);
+/// errors name the origin and the rule id.
+pub fn compile_rule(spec: RuleSpec, origin: &str, eager: bool) -> Result<Rule> {
     let ctx = || format!("{origin}: rule `{}`", spec.id);
     check_spec(&spec).with_context(ctx)?;
-    let regex = RegexBuilder::new(spec.regex.as_deref().unwrap_or_default())
-        .size_limit(16 << 20)
-        .dfa_size_limit(16 << 20)
-        .build()
-        .with_context(|| format!("{}: invalid regex", ctx()))?;
-    let secret_group = regex
-        .capture_names()
-        .position(|name| name == Some("secret"));
+    let pattern = spec.regex.clone().unwrap_or_default();
+    let compiled = OnceLock::new();
+    if eager {
+        let built =
+            compile_pattern(&pattern).with_context(|| format!("{}: invalid regex", ctx()))?;
+        compiled.set(built).expect("a fresh cell is empty");
+    } else {
+        regex_syntax::ParserBuilder::new()
+            .utf8(false)
+            .build()
+            .parse(&pattern)
+            .with_context(|| format!("{}: invalid regex", ctx()))?;
+    }
     let validator = match &spec.validate {
         Some(name) => Some(Validator::from_name(name).with_context(ctx)?),
         None => None,
@@ -201,8 +246,8 @@ pub fn compile_rule(spec: RuleSpec, origin: &str) -> Result<Rule> {
         examples: spec.examples.clone(),
         counter_examples: spec.counter_examples.clone(),
         meta: Arc::new(meta_of(spec)),
-        regex,
-        secret_group,
+        pattern,
+        compiled,
         validator,
         origin: origin.to_string(),
     })
@@ -302,7 +347,8 @@ impl RuleSet {
                     .with_context(|| format!("{}: rule `{}`", source.origin, spec.id))?;
                 self.analysis.push(Arc::new(meta_of(spec)));
             } else {
-                self.rules.push(compile_rule(spec, &source.origin)?);
+                self.rules
+                    .push(compile_rule(spec, &source.origin, source.eager)?);
             }
         }
         Ok(())
