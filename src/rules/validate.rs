@@ -146,7 +146,14 @@ fn basic_auth_ok(encoded: &[u8]) -> bool {
 fn secret_assignment_ok(value: &[u8]) -> bool {
     let has_digit = value.iter().any(u8::is_ascii_digit);
     let has_letter = value.iter().any(u8::is_ascii_alphabetic);
-    let looks_like_code_or_path = value.starts_with(b"/")
+    // `owner/repo#assets/name`: slashes between lowercase words are a path;
+    // base64 with a `/` almost always has capitals, `+` or `=` as well.
+    let lowercase_path = value.contains(&b'/')
+        && !value
+            .iter()
+            .any(|b| b.is_ascii_uppercase() || matches!(b, b'+' | b'='));
+    let looks_like_code_or_path = lowercase_path
+        || value.starts_with(b"/")
         || value.starts_with(b"./")
         || value.starts_with(b"~/")
         || contains(value, b"://")
@@ -159,6 +166,15 @@ fn secret_assignment_ok(value: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn assignments_reject_paths_but_keep_base64_with_slashes() {
+        let ok = |v: &str| Validator::SecretAssignment.accepts(v.as_bytes());
+        assert!(!ok("yegor256/home#assets/crates-credentials"));
+        assert!(!ok("./config/secrets2.yml"));
+        assert!(ok("aB3/xY9+kL2mN8pQ"));
+        assert!(ok("MbFAKE8s*k4+Jj%AMd5i"));
+    }
 
     #[test]
     fn github_checksum_accepts_valid_and_rejects_one_changed_digit() {
