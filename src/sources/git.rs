@@ -71,9 +71,12 @@ pub fn open_repository(path: &Path) -> Result<Repository> {
     })
 }
 
-/// Where to reopen the same repository from another thread.
+/// Where to reopen the same repository from another thread: its git
+/// directory, which opens the same way for work trees, linked worktrees and
+/// bare repositories (also those without `core.bare`, whose parent directory
+/// libgit2 would otherwise take for a work tree).
 fn reopen_path(repo: &Repository) -> PathBuf {
-    repo.workdir().unwrap_or_else(|| repo.path()).to_path_buf()
+    repo.path().to_path_buf()
 }
 
 pub fn scan_history(engine: &Engine, options: &HistoryOptions) -> Result<ScanResult> {
@@ -105,6 +108,15 @@ pub fn scan_history(engine: &Engine, options: &HistoryOptions) -> Result<ScanRes
     // the scanning workers as it finds them, so both run at once.
     let (sender, receiver) = mpsc::sync_channel(QUEUED_BATCHES);
     let repo_path = reopen_path(&repo);
+    // The workers open their own handles: if that can't work, say so now
+    // rather than warn once per blob and report a clean scan.
+    Repository::open(&repo_path).map_err(|e| {
+        anyhow!(
+            "cannot reopen {} for the scanning threads: {}",
+            repo_path.display(),
+            e.message()
+        )
+    })?;
     let (scanned, trees_walked) = std::thread::scope(|scope| {
         let scanner = scope.spawn(|| context.scan(&repo_path, receiver));
         let mut walker = TreeWalker::new(&repo, &commits, sender);
