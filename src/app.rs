@@ -13,7 +13,7 @@ use crate::cli::{
 };
 use crate::config::{Config, STARTER_CONFIG};
 use crate::engine::{self, Engine};
-use crate::report::{Format, Report, ReportOptions};
+use crate::report::{Format, Report, ReportOptions, summary};
 use crate::rules::{RuleSet, RuleSource};
 use crate::scan::{ScanResult, TreeScan};
 use crate::sources::fs::{SkipReason, WalkOptions};
@@ -382,11 +382,29 @@ fn write_report(
         .write(output.format, &mut sink.writer)
         .and_then(|()| sink.writer.flush())
         .with_context(|| format!("cannot write the report to {}", sink.name))?;
+    write_step_summary(&report);
     Ok(if result.findings.is_empty() {
         Outcome::Clean
     } else {
         Outcome::Findings
     })
+}
+
+/// Inside GitHub Actions (`GITHUB_STEP_SUMMARY` set): append the findings
+/// table to the Job Summary.  A summary that can't be written is a warning;
+/// the report itself was already written.
+fn write_step_summary(report: &Report) {
+    let Some(path) = std::env::var_os(summary::ENV_VAR).filter(|p| !p.is_empty()) else {
+        return;
+    };
+    let path = std::path::PathBuf::from(path);
+    if let Err(error) = summary::append(report, &path) {
+        eprintln!(
+            "keylint: warning: cannot append the job summary to {} ({}): {error}",
+            path.display(),
+            summary::ENV_VAR
+        );
+    }
 }
 
 /// Standard output or the `--output` file, opened before the scan so a bad
