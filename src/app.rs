@@ -9,10 +9,12 @@ use anyhow::{Context, Result};
 
 use crate::cli::{
     BaselineArgs, Cli, ColorChoice, Command, ConfigArgs, ConfigCommand, DEFAULT_MAX_FILE_SIZE,
-    EngineArgs, HistoryArgs, ListFormat, OutputArgs, RulesCommand, ScanArgs, SuppressArgs,
+    EngineArgs, HistoryArgs, HookCommand, ListFormat, OutputArgs, RulesCommand, ScanArgs,
+    SuppressArgs,
 };
 use crate::config::{Config, STARTER_CONFIG};
 use crate::engine::{self, Engine};
+use crate::hooks::{self, HookKind};
 use crate::report::{Format, Report, ReportOptions, summary};
 use crate::rules::{RuleSet, RuleSource};
 use crate::scan::{ScanResult, TreeScan};
@@ -54,6 +56,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Rules {
             command: RulesCommand::Check { files },
         } => check_rules(&files),
+        Command::Hook { command } => hook(command),
     }
 }
 
@@ -252,7 +255,46 @@ fn config_init(output: &Path, force: bool) -> Result<Outcome> {
     Ok(Outcome::Clean)
 }
 
-fn history(args: HistoryArgs) -> Result<Outcome> {
+fn hook(command: HookCommand) -> Result<Outcome> {
+    let kind = |pre_push| {
+        if pre_push {
+            HookKind::PrePush
+        } else {
+            HookKind::PreCommit
+        }
+    };
+    let message = match command {
+        HookCommand::Install {
+            pre_push,
+            force,
+            repo,
+        } => hooks::install(&repo, kind(pre_push), force)?,
+        HookCommand::Uninstall { pre_push, repo } => hooks::uninstall(&repo, kind(pre_push))?,
+    };
+    eprintln!("keylint: {message}");
+    Ok(Outcome::Clean)
+}
+
+fn history(mut args: HistoryArgs) -> Result<Outcome> {
+    let mut push_scope = None;
+    if args.pre_push {
+        match hooks::pre_push_scope(&args.repo, args.remote.as_deref())? {
+            Some(scope) => push_scope = Some(scope),
+            None => {
+                eprintln!(
+                    "keylint: pre-push: the push adds no commits (only deletes refs): nothing to scan"
+                );
+                return Ok(Outcome::Clean);
+            }
+        }
+    }
+    let (hide, hide_globs) = match push_scope {
+        Some(scope) => {
+            args.branches = scope.tips;
+            (scope.hide, scope.hide_globs)
+        }
+        None => (Vec::new(), Vec::new()),
+    };
     let config = load_config(&args.suppress.config, std::slice::from_ref(&args.repo))?;
     let engine = build_engine(&args.engine, &config)?;
     let walk = walk_options(&args.engine, &config, false, true);
@@ -263,6 +305,8 @@ fn history(args: HistoryArgs) -> Result<Outcome> {
         branches: args.branches,
         since: args.since,
         range: args.range,
+        hide,
+        hide_globs,
         all_occurrences: args.all_occurrences,
         threads: walk.threads,
         max_file_size: walk.max_file_size,
@@ -270,6 +314,11 @@ fn history(args: HistoryArgs) -> Result<Outcome> {
         progress: args.progress,
     };
     let mut result = scan_history(&engine, &options)?;
+    if args.pre_push && result.stats.commits_walked == 0 {
+        eprintln!(
+            "keylint: pre-push: every commit pushed is already on the remote: nothing to scan"
+        );
+    }
     finish(
         &engine,
         &mut result,
@@ -296,6 +345,19 @@ fn staged(args: ScanArgs) -> Result<Outcome> {
         include_binary: walk.include_binary,
     };
     let mut result = scan_staged(&engine, &options)?;
+    // A hook must never pass silently because it looked at nothing.
+    if result.stats.files_scanned == 0 {
+        if result.skipped.is_empty() {
+            eprintln!(
+                "keylint: nothing staged: no file in the index differs from HEAD, so nothing was scanned"
+            );
+        } else {
+            eprintln!(
+                "keylint: nothing scanned: all {} staged file(s) were skipped (binary, too large or unreadable)",
+                result.skipped.len()
+            );
+        }
+    }
     let outcome = finish(
         &engine,
         &mut result,
