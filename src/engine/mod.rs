@@ -95,26 +95,32 @@ impl Engine {
     pub fn find(&self, haystack: &[u8]) -> Vec<RawMatch> {
         let triggered = self.triggered_rules(haystack);
         let mut found = Vec::new();
+        let mut claimed = Vec::new();
         for rule_index in triggered {
-            self.run_rule(rule_index, haystack, &mut found);
+            self.run_rule(rule_index, haystack, &mut found, &mut claimed);
         }
-        self.drop_shadowed_fallbacks(&mut found);
+        self.drop_shadowed_fallbacks(&mut found, claimed);
         found.sort_by_key(|m| (m.secret.start, m.rule));
         found
     }
 
     /// A fallback rule's match that overlaps a specific rule's match is the
-    /// same leak seen twice: keep only the specific one.
-    fn drop_shadowed_fallbacks(&self, found: &mut Vec<RawMatch>) {
+    /// same leak seen twice: keep only the specific one.  Values a specific
+    /// rule's regex matched but whose checksum failed (`claimed`, e.g. a
+    /// `ghp_` token with a bad CRC: a typo'd or made-up test value) are not
+    /// the fallback's to report either.
+    fn drop_shadowed_fallbacks(&self, found: &mut Vec<RawMatch>, claimed: Vec<Range<usize>>) {
         let rules = &self.rules.rules;
         if !found.iter().any(|m| rules[m.rule].fallback) {
             return;
         }
-        let specific: Vec<Range<usize>> = found
-            .iter()
-            .filter(|m| !rules[m.rule].fallback)
-            .map(|m| m.secret.clone())
-            .collect();
+        let mut specific = claimed;
+        specific.extend(
+            found
+                .iter()
+                .filter(|m| !rules[m.rule].fallback)
+                .map(|m| m.secret.clone()),
+        );
         found.retain(|m| {
             !rules[m.rule].fallback
                 || !specific
@@ -152,7 +158,16 @@ impl Engine {
         (0..rule_count).filter(|&i| triggered[i]).collect()
     }
 
-    fn run_rule(&self, rule_index: usize, haystack: &[u8], found: &mut Vec<RawMatch>) {
+    /// Run one rule; accepted secrets go to `found`, and candidates of a
+    /// non-fallback rule that failed its checksum to `claimed` (see
+    /// `drop_shadowed_fallbacks`).
+    fn run_rule(
+        &self,
+        rule_index: usize,
+        haystack: &[u8],
+        found: &mut Vec<RawMatch>,
+        claimed: &mut Vec<Range<usize>>,
+    ) {
         let rule = &self.rules.rules[rule_index];
         let mut last_end = 0;
         for caps in rule.regex.captures_iter(haystack) {
@@ -171,6 +186,12 @@ impl Engine {
                     rule: rule_index,
                     secret: span.range(),
                 });
+            } else if !rule.fallback
+                && rule
+                    .validator
+                    .is_some_and(|v| v.is_checksum() && !v.accepts(span.as_bytes()))
+            {
+                claimed.push(span.range());
             }
         }
     }
@@ -249,7 +270,8 @@ name = "specific"
 provider = "t"
 severity = "high"
 keywords = ["tok_"]
-regex = '''(?P<secret>tok_[a-z0-9]{8})'''
+regex = '''(?P<secret>tok_[A-Za-z0-9]{36})'''
+validate = "github-crc32"
 remediation = "r"
 
 [[rule]]
@@ -259,9 +281,11 @@ provider = "t"
 severity = "low"
 fallback = true
 keywords = ["token"]
-regex = '''token = "(?P<secret>[a-z0-9_]{8,})"'''
+regex = '''token = "(?P<secret>[A-Za-z0-9_]{8,})"'''
 remediation = "r"
 "#;
+
+    const TOK: &str = "tok_FAKEA9B0V7E043Vx5PQzZKmvGZPl8M1qD8mX";
 
     fn engine() -> Engine {
         let source = RuleSource {
@@ -282,11 +306,14 @@ remediation = "r"
     #[test]
     fn a_fallback_match_yields_to_an_overlapping_specific_match() {
         let engine = engine();
-        assert_eq!(ids(&engine, r#"token = "tok_k3y9q2m7""#), ["specific"]);
+        assert_eq!(ids(&engine, &format!(r#"token = "{TOK}""#)), ["specific"]);
         assert_eq!(ids(&engine, r#"token = "q8w3k5z1v7""#), ["generic"]);
         assert_eq!(
-            ids(&engine, "token = \"q8w3k5z1v7\"\nother tok_k3y9q2m7"),
+            ids(&engine, &format!("token = \"q8w3k5z1v7\"\nother {TOK}")),
             ["generic", "specific"]
         );
+        // A value that fails the specific rule's checksum is no one's.
+        let bad = TOK.replace("8mX", "8mY");
+        assert!(ids(&engine, &format!(r#"token = "{bad}""#)).is_empty());
     }
 }

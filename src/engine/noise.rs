@@ -15,6 +15,11 @@ const STOPWORDS: &[&str] = &[
     "placeholder",
     "redacted",
     "changeme",
+    "change-me",
+    "change_me",
+    "changeit",
+    "_here",
+    "-here",
     "insert_",
     "replace_me",
     "replaceme",
@@ -28,6 +33,43 @@ const STOPWORDS: &[&str] = &[
     "*****",
     "os.environ",
     "process.env",
+    "%s",
+    "%(",
+    "{0}",
+];
+
+/// Whole values that are defaults or template words, never secrets: the
+/// `postgres://postgres:postgres@localhost` of every tutorial.
+const PLACEHOLDER_VALUES: &[&str] = &[
+    "password",
+    "passwd",
+    "pass",
+    "pwd",
+    "secret",
+    "admin",
+    "root",
+    "guest",
+    "user",
+    "username",
+    "test",
+    "postgres",
+    "mysql",
+    "none",
+    "null",
+    "nil",
+    "true",
+    "false",
+    "mypassword",
+    "mysecret",
+    "secretpassword",
+    "supersecret",
+    "foobar",
+    "hunter2",
+    "letmein",
+    "qwerty",
+    "token",
+    "apikey",
+    "api_key",
 ];
 
 pub fn looks_like_placeholder(secret: &[u8]) -> bool {
@@ -38,7 +80,19 @@ pub fn looks_like_placeholder(secret: &[u8]) -> bool {
     {
         return true;
     }
+    if PLACEHOLDER_VALUES.iter().any(|v| lower == v.as_bytes()) || is_variable_reference(secret) {
+        return true;
+    }
     dominated_by_one_byte(secret) || has_sequential_run(secret, 8) || has_repeat_run(secret, 8)
+}
+
+/// `$DB_PASSWORD`, `$(cat file)`: a shell / env reference, not a value.
+/// (Lower-case after `$` stays: `$apr1$…` and `$2y$…` are real hashes.)
+fn is_variable_reference(secret: &[u8]) -> bool {
+    secret.first() == Some(&b'$')
+        && secret
+            .get(1)
+            .is_some_and(|&b| b.is_ascii_uppercase() || b == b'_' || b == b'(')
 }
 
 /// More than half of the string is one byte (e.g. `sk-aaaaaaaaa…`).
@@ -104,6 +158,12 @@ mod tests {
             "your-api-key-here",
             "abcdefghijklmnop",
             "sk-00000000000000000000",
+            "postgres",
+            "Password",
+            "$DB_PASSWORD",
+            "$(cat /run/secrets/token)",
+            "%s",
+            "{0}",
         ] {
             assert!(looks_like_placeholder(p.as_bytes()), "{p}");
         }
@@ -115,6 +175,9 @@ mod tests {
             "sk-irHiKqeCLTEFAKE8C5ttT3BlbkFJc6L9g8zbKR48lZ9STRTK",
             "AKIAQ4N2OFAKEI7CESOL",
             "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",
+            "$apr1$flzQnjuL$35WHJvZdFAKE646dpdQv3K",
+            "$2y$10$aBhHCd3SR4zNt1/DFzP0fFAKEY7Fb8dzUpQileycBlvKYa9IfI3/M",
+            "Tr0ub4dor-FAKE-3",
         ] {
             assert!(!looks_like_placeholder(k.as_bytes()), "{k}");
         }

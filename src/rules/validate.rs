@@ -1,5 +1,5 @@
-//! Structural checks that a regex cannot express (checksums), named by a
-//! rule's `validate` field.
+//! Structural checks that a regex cannot express (checksums, decoded
+//! structure), named by a rule's `validate` field.
 
 use anyhow::{Result, bail};
 
@@ -7,22 +7,56 @@ const BASE62: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrst
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Validator {
-    /// GitHub (and npm) tokens: `xxx_` + random part + 6 base62 digits of the
+    /// GitHub and npm tokens: `xxx_` + random part + 6 base62 digits of the
     /// CRC32 of the random part.
     GithubCrc32,
+    /// A JWT whose header decodes to a JSON object with an `alg`, and which
+    /// is not jwt.io's well-known sample token.
+    Jwt,
+    /// A JWT as above whose payload says `"role":"service_role"` (a Supabase
+    /// key that bypasses row-level security; the `anon` key is public).
+    SupabaseServiceRole,
+    /// Base64 of `user:password` (Docker `auths`, npm `_auth`, HTTP Basic).
+    BasicAuthBase64,
+    /// The value of a generic `password = "..."` assignment: must mix
+    /// letters and digits and must not look like code, a path or a URL.
+    SecretAssignment,
 }
+
+const NAMES: &str =
+    "github-crc32, npm-crc32, jwt, supabase-service-role, basic-auth-base64, secret-assignment";
 
 impl Validator {
     pub fn from_name(name: &str) -> Result<Validator> {
         match name {
-            "github-crc32" => Ok(Validator::GithubCrc32),
-            other => bail!("unknown validator `{other}` (known: github-crc32)"),
+            "github-crc32" | "npm-crc32" => Ok(Validator::GithubCrc32),
+            "jwt" => Ok(Validator::Jwt),
+            "supabase-service-role" => Ok(Validator::SupabaseServiceRole),
+            "basic-auth-base64" => Ok(Validator::BasicAuthBase64),
+            "secret-assignment" => Ok(Validator::SecretAssignment),
+            other => bail!("unknown validator `{other}` (known: {NAMES})"),
         }
+    }
+
+    /// A checksum failure proves a value is not a token of this format
+    /// (the other validators only say it is not this rule's kind of it).
+    pub fn is_checksum(self) -> bool {
+        matches!(self, Validator::GithubCrc32)
     }
 
     pub fn accepts(self, secret: &[u8]) -> bool {
         match self {
             Validator::GithubCrc32 => github_crc32_ok(secret),
+            Validator::Jwt => jwt_parts(secret).is_some(),
+            Validator::SupabaseServiceRole => jwt_parts(secret).is_some_and(|(_, payload)| {
+                let compact: Vec<u8> = payload
+                    .into_iter()
+                    .filter(|b| !b.is_ascii_whitespace())
+                    .collect();
+                contains(&compact, b"\"role\":\"service_role\"")
+            }),
+            Validator::BasicAuthBase64 => basic_auth_ok(secret),
+            Validator::SecretAssignment => secret_assignment_ok(secret),
         }
     }
 }
@@ -46,6 +80,82 @@ fn base62_decode(digits: &[u8]) -> Option<u64> {
     })
 }
 
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    memchr::memmem::find(haystack, needle).is_some()
+}
+
+/// Decode standard or URL-safe base64, padded or not.
+fn base64_decode(text: &[u8]) -> Option<Vec<u8>> {
+    let text = text
+        .strip_suffix(b"==")
+        .or_else(|| text.strip_suffix(b"="))
+        .unwrap_or(text);
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for &c in text {
+        let value = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            _ => return None,
+        };
+        acc = (acc << 6) | u32::from(value);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+        }
+    }
+    Some(out)
+}
+
+/// Header and payload of a structurally valid JWT, or `None`.
+fn jwt_parts(token: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
+    let mut parts = token.split(|&b| b == b'.');
+    let (header, payload, signature) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || signature.is_empty() {
+        return None;
+    }
+    let header = base64_decode(header)?;
+    let payload = base64_decode(payload)?;
+    let json_object = |bytes: &[u8]| bytes.first() == Some(&b'{') && bytes.last() == Some(&b'}');
+    if !json_object(&header) || !json_object(&payload) || !contains(&header, b"\"alg\"") {
+        return None;
+    }
+    // jwt.io's sample token ("John Doe", sub 1234567890) is in every tutorial.
+    if contains(&payload, b"John Doe") || contains(&payload, b"\"1234567890\"") {
+        return None;
+    }
+    Some((header, payload))
+}
+
+fn basic_auth_ok(encoded: &[u8]) -> bool {
+    let Some(decoded) = base64_decode(encoded) else {
+        return false;
+    };
+    let Some(colon) = decoded.iter().position(|&b| b == b':') else {
+        return false;
+    };
+    colon > 0
+        && colon + 1 < decoded.len()
+        && decoded.iter().all(|b| b.is_ascii_graphic() || *b == b' ')
+}
+
+fn secret_assignment_ok(value: &[u8]) -> bool {
+    let has_digit = value.iter().any(u8::is_ascii_digit);
+    let has_letter = value.iter().any(u8::is_ascii_alphabetic);
+    let looks_like_code_or_path = value.starts_with(b"/")
+        || value.starts_with(b"./")
+        || value.starts_with(b"~/")
+        || contains(value, b"://")
+        || value
+            .iter()
+            .any(|b| matches!(b, b'(' | b')' | b'[' | b']' | b'{' | b'}'));
+    has_digit && has_letter && !looks_like_code_or_path
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -55,5 +165,40 @@ mod tests {
         assert!(Validator::GithubCrc32.accepts(b"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"));
         assert!(!Validator::GithubCrc32.accepts(b"ghp_FAKEA9B0V7E043Vx5PQzZKmvGZPl8M1qD8mY"));
         assert!(!Validator::GithubCrc32.accepts(b"ghp_short"));
+    }
+
+    #[test]
+    fn npm_tokens_use_the_same_checksum() {
+        let npm = Validator::from_name("npm-crc32").unwrap();
+        assert!(npm.accepts(b"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"));
+        assert!(!npm.accepts(b"npm_RrMJ94fGiBFAKEFjU4PEnkvdZZ9jZV4Zzbss"));
+    }
+
+    #[test]
+    fn base64_decodes_both_alphabets() {
+        assert_eq!(base64_decode(b"Zm9vOmJhcg==").unwrap(), b"foo:bar");
+        assert_eq!(base64_decode(b"Pz8_").unwrap(), b"??\x3f");
+        assert!(base64_decode(b"not base64!").is_none());
+    }
+
+    const JWT: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJGQUtFLTA2NDI3MDUyIiwibmFtZSI6IkZha2UgVXNlciIsImlhdCI6MTcwMDAwMDAwMH0.Y6-2MuaQP_IyQxJmsO87IuuetECWZiKlhFAKE";
+    const JWT_IO_SAMPLE: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c";
+
+    #[test]
+    fn jwt_structure() {
+        assert!(Validator::Jwt.accepts(JWT.as_bytes()));
+        assert!(!Validator::Jwt.accepts(JWT_IO_SAMPLE.as_bytes()));
+        assert!(!Validator::Jwt.accepts(b"eyJub3QiOiJqc29uIn0.eyJhIjoxfQ.c2ln"));
+        assert!(!Validator::SupabaseServiceRole.accepts(JWT.as_bytes()));
+    }
+
+    #[test]
+    fn basic_auth_and_assignment_values() {
+        assert!(Validator::BasicAuthBase64.accepts(b"ZGVwbG95OmZha2VwYXNz"));
+        assert!(!Validator::BasicAuthBase64.accepts(b"ZGVwbG95"));
+        assert!(Validator::SecretAssignment.accepts(b"Q5FAKELESaY1Hjl+ufaI"));
+        assert!(!Validator::SecretAssignment.accepts(b"correcthorsebattery"));
+        assert!(!Validator::SecretAssignment.accepts(b"/run/secrets/db_password2"));
+        assert!(!Validator::SecretAssignment.accepts(b"config.get_secret(2)"));
     }
 }

@@ -1,0 +1,117 @@
+//! Every built-in rule proves itself: `keylint rules check rules/*.toml`
+//! (the real binary) must pass, and every rule must carry what the rule
+//! guidelines require (keywords or a reason, >= 2 examples, >= 2
+//! counter-examples, a remediation naming where to revoke).
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use keylint::rules::{RuleSet, RuleSource};
+
+fn rule_files() -> Vec<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("rules");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty());
+    files
+}
+
+#[test]
+fn every_builtin_rule_file_passes_rules_check() {
+    let files = rule_files();
+    let output = Command::new(env!("CARGO_BIN_EXE_keylint"))
+        .arg("rules")
+        .arg("check")
+        .args(&files)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "rules check failed:\n{stdout}\n{stderr}"
+    );
+}
+
+#[test]
+fn a_broken_example_makes_rules_check_fail() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("broken.toml");
+    std::fs::write(
+        &path,
+        r#"
+[[rule]]
+id = "broken-rule"
+name = "broken"
+provider = "test"
+severity = "low"
+keywords = ["tok_"]
+regex = '''(?P<secret>tok_[a-z0-9]{8})'''
+examples = ["tok_q8w3k5z1", "tok_TOOSHORT"]
+counter_examples = ["nothing here", "tok_"]
+remediation = "none"
+"#,
+    )
+    .unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_keylint"))
+        .args(["rules", "check"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("tok_TOOSHORT"));
+}
+
+#[test]
+fn every_builtin_rule_is_complete() {
+    let sources: Vec<RuleSource> = rule_files()
+        .iter()
+        .map(|p| RuleSource::from_path(p).unwrap())
+        .collect();
+    let set = RuleSet::from_sources(&sources).unwrap();
+    assert!(set.rules.len() >= 90, "only {} rules", set.rules.len());
+    let mut problems = Vec::new();
+    for rule in &set.rules {
+        let id = &rule.meta.id;
+        if rule.keywords.is_empty() {
+            problems.push(format!("{id}: no keywords"));
+        }
+        if rule.examples.len() < 2 {
+            problems.push(format!("{id}: fewer than 2 examples"));
+        }
+        if rule.counter_examples.len() < 2 {
+            problems.push(format!("{id}: fewer than 2 counter_examples"));
+        }
+        if rule.secret_group.is_none() {
+            problems.push(format!("{id}: no `secret` capture group"));
+        }
+        if rule.meta.remediation.len() < 40 {
+            problems.push(format!(
+                "{id}: remediation too short to say where to revoke"
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn builtin_rules_are_the_rule_files() {
+    // The binary embeds rules/*.toml: the same ids, in the same number.
+    let embedded = RuleSet::builtin().unwrap();
+    let sources: Vec<RuleSource> = rule_files()
+        .iter()
+        .map(|p| RuleSource::from_path(p).unwrap())
+        .collect();
+    let on_disk = RuleSet::from_sources(&sources).unwrap();
+    let ids = |s: &RuleSet| {
+        let mut v: Vec<String> = s.rules.iter().map(|r| r.meta.id.clone()).collect();
+        v.sort();
+        v
+    };
+    assert_eq!(ids(&embedded), ids(&on_disk));
+}
