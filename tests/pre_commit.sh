@@ -39,7 +39,7 @@ check() { # description, expected exit (0 or nonzero), actual exit, log, [patter
   if [ -n "$pattern" ] && ! grep -q -- "$pattern" "$log"; then ok=0; fi
   if grep -q -- "$key" "$log"; then echo "  leaked the full key"; ok=0; fi
   if [ $ok = 1 ]; then
-    echo "ok: $what (exit $got)"
+    echo "ok: $what (exit $got) [${SECONDS}s]"
     passes=$((passes + 1))
   else
     echo "FAILED: $what (exit $got, wanted $([ "$want" = 0 ] && echo 0 || echo non-zero)${pattern:+, output matching '$pattern'})"
