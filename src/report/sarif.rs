@@ -89,7 +89,7 @@ fn rule_json(rule: &RuleMeta) -> Value {
         .description
         .clone()
         .unwrap_or_else(|| format!("A hardcoded {} ({} provider).", rule.name, rule.provider));
-    json!({
+    let mut value = json!({
         "id": rule.id,
         "name": pascal_case(&rule.id),
         "shortDescription": {"text": rule.name},
@@ -105,7 +105,15 @@ fn rule_json(rule: &RuleMeta) -> Value {
             "problem.severity": sarif_level(rule.severity),
             "security-severity": security_severity(rule.severity),
         },
-    })
+    });
+    // SARIF 3.49.7: a `name` the same as the id (`jwt` / `Jwt`, compared
+    // without case, as the SARIF Multitool's SARIF1001 does) must be left out.
+    if pascal_case(&rule.id).eq_ignore_ascii_case(&rule.id)
+        && let Value::Object(map) = &mut value
+    {
+        map.remove("name");
+    }
+    value
 }
 
 fn result_json(report: &Report, finding: &Finding) -> Value {
