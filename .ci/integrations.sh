@@ -97,16 +97,18 @@ git -C "$hist" rm -q config/.env && git -C "$hist" commit -q -m "remove the key"
 grep -q '"commit"' "$work/history.sarif" || { echo "FAILED: history SARIF has no commit facts"; failed=1; }
 validate history "$work/history.sarif" || failed=1
 
-# Project/org mismatch findings, once the rules and their fixture exist.
-mismatch_fixture=""
-for candidate in fixtures/projects fixtures/mismatch fixtures/project-mismatch; do
-  [ -d "$candidate" ] && mismatch_fixture=$candidate && break
-done
-if [ -n "$mismatch_fixture" ] && "$bin" rules list | grep -q "project-mismatch\|project-conflict"; then
-  "$bin" scan "$mismatch_fixture" --format sarif --output "$work/mismatch.sarif" || [ $? = 1 ]
-  validate mismatch "$work/mismatch.sarif" || failed=1
+# Project/org binding findings (mismatch with an inventory, conflicts without).
+if [ -d fixtures/projects ] && "$bin" rules list | grep -q "project-mismatch"; then
+  inventory=()
+  [ -f fixtures/projects/inventory.json ] && inventory=(--inventory fixtures/projects/inventory.json)
+  "$bin" scan fixtures/projects "${inventory[@]}" --format sarif --output "$work/mismatch.sarif" || [ $? = 1 ]
+  grep -q '"ruleId": "openai-project-mismatch"' "$work/mismatch.sarif" ||
+    { echo "FAILED: no openai-project-mismatch result in the projects fixture scan"; failed=1; }
+  validate project-mismatch "$work/mismatch.sarif" || failed=1
+  "$bin" scan fixtures/projects --format sarif --output "$work/conflict.sarif" || [ $? = 1 ]
+  validate project-no-inventory "$work/conflict.sarif" || failed=1
 else
-  echo "multitool mismatch: skipped (no project-mismatch rules or fixture yet)"
+  echo "multitool project-mismatch: skipped (no project-mismatch rules or fixtures/projects yet)"
 fi
 [ "$failed" = 0 ] || { echo "SARIF Multitool validation failed"; exit 1; }
 

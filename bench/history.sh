@@ -18,7 +18,7 @@ COMMITS=${COMMITS:-50000}
 PER_COMMIT=${FILES_PER_COMMIT:-4}
 WIDE_FILES=${WIDE_FILES:-50000}
 RUNS=${RUNS:-3}
-BIN=$ROOT/target/release/keylint
+BIN=${CARGO_TARGET_DIR:-$ROOT/target}/release/keylint
 mkdir -p "$DIR"
 
 cargo build --release --quiet --manifest-path "$ROOT/Cargo.toml"

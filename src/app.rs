@@ -3,7 +3,7 @@
 
 use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
@@ -15,8 +15,9 @@ use crate::cli::{
 use crate::config::{Config, STARTER_CONFIG};
 use crate::engine::{self, Engine};
 use crate::hooks::{self, HookKind};
+use crate::projects::{self, inventory::Inventory};
 use crate::report::{Format, Report, ReportOptions, summary};
-use crate::rules::{RuleSet, RuleSource};
+use crate::rules::{RuleMeta, RuleSet, RuleSource};
 use crate::scan::{ScanResult, TreeScan};
 use crate::sources::fs::{SkipReason, WalkOptions};
 use crate::sources::git::{HistoryOptions, scan_history};
@@ -96,7 +97,7 @@ fn build_engine(engine_args: &EngineArgs, config: &Config) -> Result<Engine> {
 
 /// `--config FILE`, nothing with `--no-config`, else `.keylint.toml`
 /// discovered from the first scanned path.
-fn load_config(args: &ConfigArgs, paths: &[std::path::PathBuf]) -> Result<Config> {
+fn load_config(args: &ConfigArgs, paths: &[PathBuf]) -> Result<Config> {
     if args.no_config {
         return Ok(Config::default());
     }
@@ -146,44 +147,71 @@ fn suppressor(args: &SuppressArgs, config: Config, engine: &Engine) -> Result<Su
     })
 }
 
-fn scan(args: ScanArgs) -> Result<Outcome> {
-    let config = load_config(&args.suppress.config, &args.paths)?;
-    let engine = build_engine(&args.engine, &config)?;
-    let walk = walk_options(&args.engine, &config, args.follow, !args.no_ignore);
-    let suppressor = suppressor(&args.suppress, config, &engine)?;
-    let mut sink = OutputSink::open(&args.output)?;
-    let tree = TreeScan {
-        roots: args.paths.clone(),
-        walk,
-        collect_markers: args.suppress.report_unused,
-    };
-    let mut result = tree.run(&engine)?;
-    finish(
-        &engine,
-        &mut result,
-        &suppressor,
-        &args.suppress,
-        &args.output,
-        &mut sink,
-    )
+/// Everything a scanning command sets up before it reads a byte — config,
+/// rules, inventory, baseline, output — so each of them fails fast, and the
+/// tail every command shares: analyze, suppress, warn, report.
+struct Pipeline<'a> {
+    engine: Engine,
+    inventory: Option<Inventory>,
+    walk: WalkOptions,
+    suppressor: Suppressor,
+    sink: OutputSink,
+    suppress: &'a SuppressArgs,
+    output: &'a OutputArgs,
 }
 
-/// The tail every scanning command shares: suppress, warn, report.
-fn finish(
-    engine: &Engine,
-    result: &mut ScanResult,
-    suppressor: &Suppressor,
-    args: &SuppressArgs,
-    output: &OutputArgs,
-    sink: &mut OutputSink,
-) -> Result<Outcome> {
-    let unused = suppressor.apply(result);
-    print_warnings(result);
-    let shown = ShownExtras {
-        suppressed: args.show_suppressed,
-        unused: args.report_unused.then_some(unused.as_slice()),
+impl<'a> Pipeline<'a> {
+    fn new(
+        paths: &[PathBuf],
+        engine_args: &EngineArgs,
+        suppress: &'a SuppressArgs,
+        output: &'a OutputArgs,
+        walk_flags: (bool, bool),
+    ) -> Result<Pipeline<'a>> {
+        let config = load_config(&suppress.config, paths)?;
+        let engine = build_engine(engine_args, &config)?;
+        let inventory = load_inventory(engine_args)?;
+        let walk = walk_options(engine_args, &config, walk_flags.0, walk_flags.1);
+        let suppressor = suppressor(suppress, config, &engine)?;
+        Ok(Pipeline {
+            sink: OutputSink::open(output)?,
+            engine,
+            inventory,
+            walk,
+            suppressor,
+            suppress,
+            output,
+        })
+    }
+
+    fn finish(&mut self, result: &mut ScanResult) -> Result<Outcome> {
+        analyze_projects(&self.engine, result, self.inventory.as_ref());
+        let unused = self.suppressor.apply(result);
+        print_warnings(result);
+        let shown = ShownExtras {
+            suppressed: self.suppress.show_suppressed,
+            unused: self.suppress.report_unused.then_some(unused.as_slice()),
+        };
+        write_report(&self.engine, result, shown, self.output, &mut self.sink)
+    }
+}
+
+fn scan(args: ScanArgs) -> Result<Outcome> {
+    let walk_flags = (args.follow, !args.no_ignore);
+    let mut pipeline = Pipeline::new(
+        &args.paths,
+        &args.engine,
+        &args.suppress,
+        &args.output,
+        walk_flags,
+    )?;
+    let tree = TreeScan {
+        roots: args.paths.clone(),
+        walk: pipeline.walk.clone(),
+        collect_markers: args.suppress.report_unused,
     };
-    write_report(engine, result, shown, output, sink)
+    let mut result = tree.run(&pipeline.engine)?;
+    pipeline.finish(&mut result)
 }
 
 /// `keylint baseline`: scan, then write (or merge into) the baseline file.
@@ -191,6 +219,7 @@ fn finish(
 fn baseline(args: BaselineArgs) -> Result<Outcome> {
     let config = load_config(&args.config, &args.paths)?;
     let engine = build_engine(&args.engine, &config)?;
+    let inventory = load_inventory(&args.engine)?;
     let walk = walk_options(&args.engine, &config, args.follow, !args.no_ignore);
     let suppressor = Suppressor {
         config,
@@ -209,6 +238,7 @@ fn baseline(args: BaselineArgs) -> Result<Outcome> {
         collect_markers: false,
     };
     let mut result = tree.run(&engine)?;
+    analyze_projects(&engine, &mut result, inventory.as_ref());
     suppressor.apply(&mut result);
     print_warnings(&result);
     let current = Baseline::from_findings(&result.findings);
@@ -295,56 +325,57 @@ fn history(mut args: HistoryArgs) -> Result<Outcome> {
         }
         None => (Vec::new(), Vec::new()),
     };
-    let config = load_config(&args.suppress.config, std::slice::from_ref(&args.repo))?;
-    let engine = build_engine(&args.engine, &config)?;
-    let walk = walk_options(&args.engine, &config, false, true);
-    let suppressor = suppressor(&args.suppress, config, &engine)?;
-    let mut sink = OutputSink::open(&args.output)?;
+    let repo = std::slice::from_ref(&args.repo);
+    let mut pipeline = Pipeline::new(
+        repo,
+        &args.engine,
+        &args.suppress,
+        &args.output,
+        (false, true),
+    )?;
     let options = HistoryOptions {
-        repo: args.repo,
-        branches: args.branches,
-        since: args.since,
-        range: args.range,
+        repo: args.repo.clone(),
+        branches: args.branches.clone(),
+        since: args.since.clone(),
+        range: args.range.clone(),
         hide,
         hide_globs,
         all_occurrences: args.all_occurrences,
-        threads: walk.threads,
-        max_file_size: walk.max_file_size,
-        include_binary: walk.include_binary,
+        threads: pipeline.walk.threads,
+        max_file_size: pipeline.walk.max_file_size,
+        include_binary: pipeline.walk.include_binary,
         progress: args.progress,
+        collect_markers: args.suppress.report_unused,
     };
-    let mut result = scan_history(&engine, &options)?;
+    let mut result = scan_history(&pipeline.engine, &options)?;
     if args.pre_push && result.stats.commits_walked == 0 {
         eprintln!(
             "keylint: pre-push: every commit pushed is already on the remote: nothing to scan"
         );
     }
-    finish(
-        &engine,
-        &mut result,
-        &suppressor,
-        &args.suppress,
-        &args.output,
-        &mut sink,
-    )
+    pipeline.finish(&mut result)
 }
 
 fn staged(args: ScanArgs) -> Result<Outcome> {
     let [repo] = args.paths.as_slice() else {
         anyhow::bail!("--staged takes one PATH at most: the repository");
     };
-    let config = load_config(&args.suppress.config, std::slice::from_ref(repo))?;
-    let engine = build_engine(&args.engine, &config)?;
-    let walk = walk_options(&args.engine, &config, false, true);
-    let suppressor = suppressor(&args.suppress, config, &engine)?;
-    let mut sink = OutputSink::open(&args.output)?;
+    let repos = std::slice::from_ref(repo);
+    let mut pipeline = Pipeline::new(
+        repos,
+        &args.engine,
+        &args.suppress,
+        &args.output,
+        (false, true),
+    )?;
     let options = StagedOptions {
         repo: repo.clone(),
         whole_files: args.whole_files,
-        max_file_size: walk.max_file_size,
-        include_binary: walk.include_binary,
+        max_file_size: pipeline.walk.max_file_size,
+        include_binary: pipeline.walk.include_binary,
+        collect_markers: args.suppress.report_unused,
     };
-    let mut result = scan_staged(&engine, &options)?;
+    let mut result = scan_staged(&pipeline.engine, &options)?;
     // A hook must never pass silently because it looked at nothing.
     if result.stats.files_scanned == 0 {
         if result.skipped.is_empty() {
@@ -358,14 +389,7 @@ fn staged(args: ScanArgs) -> Result<Outcome> {
             );
         }
     }
-    let outcome = finish(
-        &engine,
-        &mut result,
-        &suppressor,
-        &args.suppress,
-        &args.output,
-        &mut sink,
-    )?;
+    let outcome = pipeline.finish(&mut result)?;
     print_unstage_hint(&result);
     Ok(outcome)
 }
@@ -412,6 +436,29 @@ fn print_warnings(result: &ScanResult) {
                 eprintln!("keylint: warning: cannot read {}: {error}", skip.path)
             }
         }
+    }
+}
+
+/// `--inventory FILE`, read before the scan so a malformed one fails at
+/// once; its warnings (duplicate redacted values) go to stderr.
+fn load_inventory(args: &EngineArgs) -> Result<Option<Inventory>> {
+    let Some(path) = &args.inventory else {
+        return Ok(None);
+    };
+    let inventory = Inventory::load(path)?;
+    for warning in &inventory.warnings {
+        eprintln!("keylint: warning: {warning}");
+    }
+    Ok(Some(inventory))
+}
+
+/// The project-binding checks over every blob's facts; their findings
+/// join the others before suppression, so allows and baselines apply.
+fn analyze_projects(engine: &Engine, result: &mut ScanResult, inventory: Option<&Inventory>) {
+    let found = projects::check(engine.rule_set(), &result.project_facts, inventory);
+    if !found.is_empty() {
+        result.findings.extend(found);
+        result.sort();
     }
 }
 
@@ -513,25 +560,28 @@ impl OutputSink {
 }
 
 fn list_rules(extra: &[impl AsRef<Path>], format: ListFormat) -> Result<Outcome> {
-    let set = load_rules(extra)?;
+    let metas = load_rules(extra)?.metas();
     let mut out = io::stdout().lock();
     match format {
         ListFormat::Json => {
-            let metas: Vec<_> = set.rules.iter().map(|r| &*r.meta).collect();
-            serde_json::to_writer_pretty(&mut out, &metas)?;
+            let plain: Vec<&RuleMeta> = metas.iter().map(|m| &**m).collect();
+            serde_json::to_writer_pretty(&mut out, &plain)?;
             writeln!(out)?;
         }
         ListFormat::Human => {
-            let width = set.rules.iter().map(|r| r.meta.id.len()).max().unwrap_or(0);
-            for rule in &set.rules {
-                let meta = &rule.meta;
+            let width = metas.iter().map(|m| m.id.len()).max().unwrap_or(0);
+            for meta in &metas {
                 writeln!(
                     out,
-                    "{:<width$}  {:<12} {:<9} {}",
-                    meta.id, meta.provider, meta.severity, meta.name
+                    "{:<width$}  {:<12} {:<10} {:<9} {}",
+                    meta.id,
+                    meta.provider,
+                    format!("{:?}", meta.kind).to_lowercase(),
+                    meta.severity,
+                    meta.name
                 )?;
             }
-            writeln!(out, "{} rules", set.rules.len())?;
+            writeln!(out, "{} rules", metas.len())?;
         }
     }
     Ok(Outcome::Clean)

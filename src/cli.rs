@@ -236,7 +236,7 @@ pub struct HistoryArgs {
     pub since: Option<String>,
 
     /// Scan only commits in A..B (reachable from B, not from A).
-    #[arg(long, value_name = "A..B")]
+    #[arg(long, value_name = "A..B", conflicts_with = "branches")]
     pub range: Option<String>,
 
     /// Scan what a `git push` adds, as a pre-push hook does: the refs git
@@ -287,6 +287,11 @@ pub struct EngineArgs {
     /// Worker threads (default: one per core).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+
+    /// OpenAI projects and keys from the Administration API: keys are
+    /// checked against the project and organization that own them.
+    #[arg(long, value_name = "FILE")]
+    pub inventory: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -43,6 +43,34 @@ pub struct Finding {
     /// Allow markers on or above the secret's first line (the suppress
     /// stage decides whether they apply).
     pub inline_markers: Vec<InlineMarker>,
+    /// Byte range of the secret in its blob (for scope analysis).
+    pub span: Range<usize>,
+    /// Set by analysis findings: what is wrong, in words (secrets redacted).
+    pub message: Option<String>,
+    /// Other places the finding involves (the project ID a key is bound to).
+    pub related: Vec<Related>,
+}
+
+/// A secondary location of a finding (SARIF `relatedLocations`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Related {
+    pub origin: Origin,
+    pub start: LineCol,
+    pub end: LineCol,
+    pub message: String,
+}
+
+impl Related {
+    /// The location of `span` in `haystack`.
+    pub fn at(haystack: &[u8], origin: &Origin, span: Range<usize>, message: String) -> Related {
+        let start = PositionCursor::new(haystack).locate(span.start);
+        Related {
+            origin: origin.clone(),
+            start,
+            end: end_position(start, &haystack[span]),
+            message,
+        }
+    }
 }
 
 impl Finding {
@@ -64,13 +92,11 @@ impl Finding {
                 let end = end_position(start, secret_bytes);
                 let (snippet, snippet_secrets) = snippet(haystack, m.secret.clone(), &all_secrets);
                 let secret = String::from_utf8_lossy(secret_bytes).into_owned();
+                let (fingerprint, location_fingerprint) =
+                    fingerprint::fingerprints(&rule.id, &origin.root_relative, secret_bytes);
                 Finding {
-                    fingerprint: fingerprint::fingerprint(&rule.id, secret_bytes),
-                    location_fingerprint: fingerprint::location_fingerprint(
-                        &rule.id,
-                        &origin.root_relative,
-                        secret_bytes,
-                    ),
+                    fingerprint,
+                    location_fingerprint,
                     rule,
                     origin: origin.clone(),
                     start,
@@ -79,9 +105,48 @@ impl Finding {
                     snippet,
                     snippet_secrets,
                     inline_markers: inline::markers_covering(haystack, m.secret.start, start.line),
+                    span: m.secret.clone(),
+                    message: None,
+                    related: Vec::new(),
                 }
             })
             .collect()
+    }
+
+    /// A finding for `span` of `haystack` under `rule`, for evidence found
+    /// by code rather than by the engine (project IDs, provider settings).
+    pub fn locate(
+        rule: Arc<RuleMeta>,
+        haystack: &[u8],
+        origin: &Origin,
+        span: Range<usize>,
+    ) -> Finding {
+        let matches = [RawMatch {
+            rule: 0,
+            secret: span,
+        }];
+        Finding::from_matches(&[rule], haystack, origin, &matches)
+            .pop()
+            .expect("one match in, one finding out")
+    }
+
+    /// Make this finding (a copy of the key's) one of `rule`, identified by
+    /// `identity` (the secret plus what the analysis found about it), so a
+    /// baseline accepts exactly that pairing.
+    pub fn reidentify(&mut self, rule: Arc<RuleMeta>, identity: &[u8]) {
+        (self.fingerprint, self.location_fingerprint) =
+            fingerprint::fingerprints(&rule.id, &self.origin.root_relative, identity);
+        self.rule = rule;
+    }
+
+    /// This finding's place as a related location of another finding.
+    pub fn as_related(&self, message: String) -> Related {
+        Related {
+            origin: self.origin.clone(),
+            start: self.start,
+            end: self.end,
+            message,
+        }
     }
 
     /// Ordering for reports: by path, then position, then rule.

@@ -45,6 +45,16 @@ fn hex128(parts: &[&[u8]]) -> String {
         .collect()
 }
 
+/// Both fingerprints at once, stretching the secret a single time (the
+/// stretch is the expensive part, by design).
+pub fn fingerprints(rule_id: &str, path: &str, secret: &[u8]) -> (String, String) {
+    let digest = stretched_secret_digest(secret);
+    (
+        hex128(&[rule_id.as_bytes(), &digest]),
+        hex128(&[rule_id.as_bytes(), path.as_bytes(), &digest]),
+    )
+}
+
 /// Identity of a (rule, secret) pair, independent of where it was found.
 pub fn fingerprint(rule_id: &str, secret: &[u8]) -> String {
     hex128(&[rule_id.as_bytes(), &stretched_secret_digest(secret)])

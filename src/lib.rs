@@ -11,6 +11,7 @@ pub mod finding;
 pub mod fingerprint;
 pub mod hooks;
 pub mod progress;
+pub mod projects;
 pub mod report;
 pub mod rules;
 pub mod scan;

@@ -18,6 +18,8 @@ pub struct Progress {
     bytes: AtomicU64,
     findings: AtomicU64,
     commits: AtomicU64,
+    /// Distinct blobs the walk has found so far (scanning follows it).
+    found: AtomicU64,
 }
 
 impl Progress {
@@ -33,7 +35,7 @@ impl Progress {
         let visible = !target.is_hidden();
         let bar = ProgressBar::with_draw_target(None, target);
         bar.set_style(
-            ProgressStyle::with_template("{spinner} walking history: {pos} commits {msg}")
+            ProgressStyle::with_template("{spinner} scanning history: {pos} blobs scanned {msg}")
                 .expect("valid template"),
         );
         if visible {
@@ -45,20 +47,22 @@ impl Progress {
             bytes: AtomicU64::new(0),
             findings: AtomicU64::new(0),
             commits: AtomicU64::new(0),
+            found: AtomicU64::new(0),
         }
     }
 
-    /// One more commit walked; `blobs` new blobs found so far.
+    /// One more commit walked; `blobs` distinct blobs found so far.
     pub fn commit_walked(&self, blobs: usize) {
+        self.found.store(blobs as u64, Ordering::Relaxed);
         let commits = self.commits.fetch_add(1, Ordering::Relaxed) + 1;
-        self.bar.set_position(commits);
         if commits.is_multiple_of(MESSAGE_EVERY) {
-            self.bar.set_message(format!("({blobs} distinct blobs)"));
+            self.bar.set_message(self.summary());
         }
     }
 
-    /// Switch from walking commits to scanning `total` blobs.
-    pub fn start_blobs(&self, total: usize) {
+    /// The walk is over: `total` blobs to scan, so a bar with an ETA.
+    pub fn walk_done(&self, total: usize) {
+        self.found.store(total as u64, Ordering::Relaxed);
         self.bar.set_style(
             ProgressStyle::with_template(
                 "{spinner} scanning [{bar:30}] {pos}/{len} blobs {msg} ({elapsed}, eta {eta})",
@@ -67,7 +71,6 @@ impl Progress {
             .progress_chars("=> "),
         );
         self.bar.set_length(total as u64);
-        self.bar.set_position(0);
         self.bar.set_message(self.summary());
     }
 
@@ -82,9 +85,10 @@ impl Progress {
 
     fn summary(&self) -> String {
         format!(
-            "{}, {} commits, {} findings",
-            human_bytes(self.bytes.load(Ordering::Relaxed)),
+            "({} commits walked, {} distinct blobs, {}, {} findings)",
             self.commits.load(Ordering::Relaxed),
+            self.found.load(Ordering::Relaxed),
+            human_bytes(self.bytes.load(Ordering::Relaxed)),
             self.findings.load(Ordering::Relaxed)
         )
     }
@@ -115,13 +119,14 @@ impl TermLike for PlainStderr {
         Ok(())
     }
     fn write_line(&self, s: &str) -> io::Result<()> {
-        writeln!(io::stderr(), "{s}")
+        self.write_str(s)
     }
     fn write_str(&self, s: &str) -> io::Result<()> {
-        if s.is_empty() {
+        // Padding that would blank a terminal line is noise in a log.
+        if s.trim().is_empty() {
             return Ok(());
         }
-        writeln!(io::stderr(), "{s}")
+        writeln!(io::stderr(), "{}", s.trim_end())
     }
     fn clear_line(&self) -> io::Result<()> {
         Ok(())

@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use crate::engine::Engine;
 use crate::finding::Finding;
+use crate::projects::{self, BlobFacts};
 use crate::rules::RuleKind;
 use crate::sources::Origin;
 use crate::sources::fs::{self, SkipReason, WalkEvent, WalkOptions};
@@ -56,6 +57,8 @@ pub struct ScanResult {
     /// `collect_markers` is set (for `--report-unused`).
     pub markers: Vec<(String, usize, MarkerKind)>,
     pub collect_markers: bool,
+    /// Per-blob evidence for the project-binding analysis (`projects`).
+    pub project_facts: Vec<BlobFacts>,
 }
 
 impl ScanResult {
@@ -72,14 +75,22 @@ impl ScanResult {
             );
         }
         let matches = engine.find(bytes);
-        if matches.is_empty() {
-            return;
-        }
+        let (secrets_before, identifiers_before) = (self.findings.len(), self.identifiers.len());
         for finding in Finding::from_matches(engine.metas(), bytes, origin, &matches) {
             match finding.rule.kind {
-                RuleKind::Secret => self.findings.push(finding),
+                RuleKind::Secret | RuleKind::Analysis => self.findings.push(finding),
                 RuleKind::Identifier => self.identifiers.push(finding),
             }
+        }
+        let facts = projects::analyze_blob(
+            engine.rule_set(),
+            origin,
+            bytes,
+            &self.findings[secrets_before..],
+            &self.identifiers[identifiers_before..],
+        );
+        if !facts.is_empty() {
+            self.project_facts.push(facts);
         }
     }
 
@@ -167,6 +178,7 @@ impl ScanResult {
         self.findings.extend(other.findings);
         self.identifiers.extend(other.identifiers);
         self.markers.extend(other.markers);
+        self.project_facts.extend(other.project_facts);
         self.skipped.extend(other.skipped);
         self.warnings.extend(other.warnings);
         self.stats.add(&other.stats);

@@ -324,3 +324,32 @@ fn an_empty_repository_is_clean() {
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     assert_eq!(json(&output)["summary"]["commits_walked"], 0);
 }
+
+#[test]
+fn linked_worktrees_are_scanned() {
+    let mut repo = Repo::new();
+    repo.write("k.env", &format!("OPENAI_API_KEY={KEY_A}\n"));
+    repo.commit("Alice", "key");
+    let linked = repo.sibling("linked");
+    repo.git(&[
+        "worktree",
+        "add",
+        "--quiet",
+        "-b",
+        "other",
+        linked.to_str().unwrap(),
+    ]);
+    let report = history_json(&linked, &[]);
+    assert_eq!(findings(&report).len(), 1, "{report:#}");
+}
+
+#[test]
+fn forced_progress_goes_to_stderr_only() {
+    let mut repo = Repo::new();
+    repo.write("k.env", &format!("OPENAI_API_KEY={KEY_A}\n"));
+    repo.commit("Alice", "key");
+    let output = history(&repo.path, &["--progress", "--format", "json"]);
+    assert_eq!(code(&output), 1);
+    // Standard output stays pure JSON whatever the bar does.
+    assert_eq!(findings(&json(&output)).len(), 1);
+}

@@ -13,6 +13,7 @@ use gitrepo::*;
 fn staged(dir: &Path, args: &[&str]) -> Output {
     keylint()
         .current_dir(dir)
+        .env_remove("GIT_INDEX_FILE")
         .args(["scan", "--staged", "--format", "json"])
         .args(args)
         .output()
@@ -120,4 +121,73 @@ fn staged_from_a_subdirectory_and_outside_a_repository() {
     let outside = staged(dir.path(), &[]);
     assert_eq!(code(&outside), 2);
     assert!(stderr(&outside).contains("not a git repository"));
+}
+
+/// The index formats git writes: v2, v3 (extended flags, from `add -N`),
+/// v4 (prefix-compressed paths), and a split index (read through libgit2).
+#[test]
+fn every_index_format_gives_the_same_answer() {
+    for setup in [
+        &[][..],
+        &["update-index", "--index-version", "4"][..],
+        &["update-index", "--split-index"][..],
+    ] {
+        let repo = repo_with_old_secret();
+        if !setup.is_empty() {
+            repo.git(setup);
+        }
+        repo.write("placeholder.py", "later\n");
+        repo.git(&["add", "-N", "placeholder.py"]);
+        repo.write("deep/er/path/k.env", &format!("OPENAI_API_KEY={KEY_B}\n"));
+        repo.write("app.py", &format!("import os\nKEY = \"{KEY_A}\"\nx = 3\n"));
+        repo.git(&["add", "deep", "app.py"]);
+        let output = staged(&repo.path, &[]);
+        assert_eq!(code(&output), 1, "{setup:?}: {}", stderr(&output));
+        let report = json(&output);
+        let findings = report["findings"].as_array().unwrap();
+        assert_eq!(findings.len(), 1, "{setup:?}: {report:#}");
+        assert_eq!(findings[0]["path"], "deep/er/path/k.env");
+        assert_eq!(report["summary"]["files_scanned"], 2, "{setup:?}");
+    }
+}
+
+#[test]
+fn a_hook_index_from_git_index_file_is_honoured() {
+    let repo = repo_with_old_secret();
+    let temporary = repo.path.join(".git/other-index");
+    repo.write("k.env", &format!("OPENAI_API_KEY={KEY_B}\n"));
+    std::fs::copy(repo.path.join(".git/index"), &temporary).unwrap();
+    let added = std::process::Command::new("git")
+        .current_dir(&repo.path)
+        .env("GIT_INDEX_FILE", &temporary)
+        .args(["add", "k.env"])
+        .status()
+        .unwrap();
+    assert!(added.success());
+    let plain = staged(&repo.path, &[]);
+    assert_eq!(code(&plain), 0, "{}", stderr(&plain));
+    let hooked = keylint()
+        .current_dir(&repo.path)
+        .env("GIT_INDEX_FILE", &temporary)
+        .args(["scan", "--staged", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&hooked), 1, "{}", stderr(&hooked));
+}
+
+#[test]
+fn an_allow_marker_on_an_added_line_suppresses_the_staged_secret() {
+    let repo = repo_with_old_secret();
+    repo.write(
+        "app.py",
+        &format!("import os\nKEY = \"{KEY_A}\"\nx = 1\nDEMO = \"{KEY_B}\"  # keylint:allow\n"),
+    );
+    repo.git(&["add", "app.py"]);
+    let output = staged(&repo.path, &["--report-unused"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    // The marker guards the new secret; the old, untouched line 2 is not
+    // looked at, so nothing is reported unused either.
+    let report = json(&output);
+    let unused = report["unused_suppressions"].as_array().map_or(0, Vec::len);
+    assert_eq!(unused, 0, "{report:#}");
 }

@@ -2,6 +2,7 @@
 //! baselines, `--show-suppressed`, `--report-unused`.
 
 mod common;
+mod gitrepo;
 
 use std::fs;
 use std::path::Path;
@@ -418,4 +419,73 @@ fn config_init_writes_a_starter_file_and_refuses_to_overwrite() {
     // The starter file is itself a valid config.
     fs::write(dir.path().join("a.env"), format!("A={K1}\n")).unwrap();
     assert_eq!(code(&run_in(dir.path(), &["scan", "."])), 1);
+}
+
+/// A repository whose first commit holds `files`.
+fn repo_with(files: &[(&str, String)]) -> gitrepo::Repo {
+    let mut repo = gitrepo::Repo::new();
+    for (path, text) in files {
+        repo.write(path, text);
+    }
+    repo.commit("Dev", "initial");
+    repo
+}
+
+#[test]
+fn fingerprints_agree_between_scan_and_history() {
+    let repo = repo_with(&[("a.env", format!("A={K1}\n"))]);
+    let scanned = json(&run_in(&repo.path, &["scan", ".", "--format", "json"]));
+    let history = json(&run_in(&repo.path, &["history", ".", "--format", "json"]));
+    assert_eq!(
+        scanned["findings"][0]["fingerprint"],
+        history["findings"][0]["fingerprint"]
+    );
+    assert_eq!(
+        scanned["findings"][0]["location_fingerprint"],
+        history["findings"][0]["location_fingerprint"]
+    );
+}
+
+#[test]
+fn baseline_config_and_markers_are_honoured_with_staged_and_history() {
+    let mut repo = repo_with(&[("a.env", format!("A={K1}\n"))]);
+    let baseline = repo.sibling("baseline.json");
+    let baseline = baseline.to_str().unwrap();
+    let written = run_in(&repo.path, &["baseline", ".", "-o", baseline]);
+    assert_eq!(code(&written), 0, "{}", stderr(&written));
+
+    // The same (baselined) secret staged in a new file: allowed by the baseline.
+    repo.write("b.env", &format!("B={K1}\nC={K2} # keylint:allow\n"));
+    repo.git(&["add", "b.env"]);
+    let blocked = run_in(&repo.path, &["scan", "--staged", "--format", "json"]);
+    assert_eq!(
+        code(&blocked),
+        1,
+        "without the baseline the staged key blocks"
+    );
+    let staged_with_baseline = [
+        "scan",
+        "--staged",
+        "--format",
+        "json",
+        "--baseline",
+        baseline,
+    ];
+    let allowed = run_in(&repo.path, &staged_with_baseline);
+    assert_eq!(code(&allowed), 0, "{}", stdout(&allowed));
+    let report = json(&allowed);
+    assert_eq!(report["summary"]["suppressed"]["baseline"], 1);
+    assert_eq!(report["summary"]["suppressed"]["inline"], 1);
+
+    // History: a config allow by commit.
+    repo.commit("Dev", "second");
+    let first = repo.git(&["rev-list", "--max-parents=0", "HEAD"]);
+    repo.write(
+        ".keylint.toml",
+        &format!("[allow]\ncommits = [\"{}\"]\n", &first[..10]),
+    );
+    let history = json(&run_in(&repo.path, &["history", ".", "--format", "json"]));
+    let paths: Vec<String> = reported(&history).into_iter().map(|k| k.0).collect();
+    assert_eq!(paths, vec!["b.env".to_string()], "{history}");
+    assert_eq!(history["summary"]["suppressed"]["config"], 1);
 }

@@ -100,6 +100,16 @@ fn write_findings<'a>(
         if let Some(commit) = &finding.origin.commit {
             write_commit(out, commit, paint)?;
         }
+        if let Some(message) = &finding.message {
+            writeln!(out, "    {message}")?;
+        }
+        for related in &finding.related {
+            writeln!(
+                out,
+                "    see {}:{}:{} ({})",
+                related.origin.path, related.start.line, related.start.column, related.message
+            )?;
+        }
         writeln!(
             out,
             "    secret {}",

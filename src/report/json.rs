@@ -101,6 +101,24 @@ fn finding_json(report: &Report, finding: &Finding) -> Value {
     if let (Some(commit), Value::Object(map)) = (&finding.origin.commit, &mut value) {
         map.extend(commit_fields(commit));
     }
+    if let Some(message) = &finding.message {
+        value["message"] = json!(message);
+        value["related"] = finding
+            .related
+            .iter()
+            .map(|r| {
+                json!({
+                    "path": r.origin.path,
+                    "uri": r.origin.root_relative,
+                    "line": r.start.line,
+                    "column": r.start.column,
+                    "end_line": r.end.line,
+                    "end_column": r.end.column,
+                    "message": r.message,
+                })
+            })
+            .collect();
+    }
     value
 }
 

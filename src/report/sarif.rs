@@ -127,12 +127,28 @@ fn result_json(report: &Report, finding: &Finding) -> Value {
         "ruleId": finding.rule.id,
         "ruleIndex": rule_index,
         "level": sarif_level(finding.rule.severity),
-        "message": {"text": format!(
-            "{} `{}` is hardcoded here. {}",
-            finding.rule.name,
-            report.shown_secret(finding).replace('\n', " "),
-            finding.rule.remediation
-        )},
+        "message": {"text": match &finding.message {
+            Some(message) => format!("{message} {}", finding.rule.remediation),
+            None => format!(
+                "{} `{}` is hardcoded here. {}",
+                finding.rule.name,
+                report.shown_secret(finding).replace('\n', " "),
+                finding.rule.remediation
+            ),
+        }},
+        "relatedLocations": finding.related.iter().enumerate().map(|(id, related)| json!({
+            "id": id + 1,
+            "physicalLocation": {
+                "artifactLocation": {"uri": uri_encode(&related.origin.root_relative), "uriBaseId": "%SRCROOT%"},
+                "region": {
+                    "startLine": related.start.line,
+                    "startColumn": related.start.column,
+                    "endLine": related.end.line,
+                    "endColumn": related.end.column,
+                },
+            },
+            "message": {"text": related.message},
+        })).collect::<Vec<_>>(),
         "locations": [{
             "physicalLocation": {
                 "artifactLocation": {"uri": uri_encode(&finding.origin.root_relative), "uriBaseId": "%SRCROOT%"},

@@ -48,13 +48,17 @@ impl fmt::Display for Severity {
 }
 
 /// A `secret` is reported on its own; an `identifier` (an OpenAI project or
-/// organization ID) is only evidence for the project-binding analysis.
+/// organization ID) is only evidence for the project-binding analysis; an
+/// `analysis` rule has no regex: it names a finding the project-binding
+/// analysis (src/projects) makes, so it is listed, configurable and in
+/// SARIF like any other rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum RuleKind {
     #[default]
     Secret,
     Identifier,
+    Analysis,
 }
 
 /// One `[[rule]]` table exactly as written in a rule file.
@@ -71,7 +75,8 @@ pub struct RuleSpec {
     pub keywords: Vec<String>,
     /// Why a rule may run on every byte; required when `keywords` is empty.
     pub keywordless_reason: Option<String>,
-    pub regex: String,
+    /// Required, except for `analysis` rules, which must have none.
+    pub regex: Option<String>,
     pub min_entropy: Option<f64>,
     /// Name of a structural check done in code (e.g. `github-crc32`).
     pub validate: Option<String>,
@@ -176,7 +181,7 @@ pub fn parse_rule_file(source: &RuleSource) -> Result<Vec<RuleSpec>> {
 pub fn compile_rule(spec: RuleSpec, origin: &str) -> Result<Rule> {
     let ctx = || format!("{origin}: rule `{}`", spec.id);
     check_spec(&spec).with_context(ctx)?;
-    let regex = RegexBuilder::new(&spec.regex)
+    let regex = RegexBuilder::new(spec.regex.as_deref().unwrap_or_default())
         .size_limit(16 << 20)
         .dfa_size_limit(16 << 20)
         .build()
@@ -189,26 +194,30 @@ pub fn compile_rule(spec: RuleSpec, origin: &str) -> Result<Rule> {
         None => None,
     };
     Ok(Rule {
-        meta: Arc::new(RuleMeta {
-            id: spec.id,
-            name: spec.name,
-            provider: spec.provider,
-            severity: spec.severity,
-            kind: spec.kind,
-            remediation: spec.remediation,
-            description: spec.description,
-        }),
-        keywords: spec.keywords,
-        regex,
-        secret_group,
+        keywords: spec.keywords.clone(),
         min_entropy: spec.min_entropy,
-        validator,
         placeholder_filter: spec.placeholder_filter,
         fallback: spec.fallback,
-        examples: spec.examples,
-        counter_examples: spec.counter_examples,
+        examples: spec.examples.clone(),
+        counter_examples: spec.counter_examples.clone(),
+        meta: Arc::new(meta_of(spec)),
+        regex,
+        secret_group,
+        validator,
         origin: origin.to_string(),
     })
+}
+
+fn meta_of(spec: RuleSpec) -> RuleMeta {
+    RuleMeta {
+        id: spec.id,
+        name: spec.name,
+        provider: spec.provider,
+        severity: spec.severity,
+        kind: spec.kind,
+        remediation: spec.remediation,
+        description: spec.description,
+    }
 }
 
 fn check_spec(spec: &RuleSpec) -> Result<()> {
@@ -222,11 +231,20 @@ fn check_spec(spec: &RuleSpec) -> Result<()> {
     if !kebab {
         bail!("id must be kebab-case (a-z, 0-9, -)");
     }
+    if spec.kind == RuleKind::Analysis {
+        if spec.regex.is_some() || !spec.keywords.is_empty() {
+            bail!("an analysis rule is made by code, not a regex: remove `regex` and `keywords`");
+        }
+        return Ok(());
+    }
+    if spec.regex.is_none() {
+        bail!("missing field `regex`");
+    }
     for (field, value) in [
         ("name", &spec.name),
         ("provider", &spec.provider),
         ("remediation", &spec.remediation),
-        ("regex", &spec.regex),
+        ("regex", spec.regex.as_ref().unwrap()),
     ] {
         if value.trim().is_empty() {
             bail!("`{field}` must not be empty");
@@ -251,7 +269,10 @@ fn check_spec(spec: &RuleSpec) -> Result<()> {
 /// Every rule the scan runs, built-in and user-supplied, with unique ids.
 #[derive(Debug, Default)]
 pub struct RuleSet {
+    /// Pattern rules, run by the engine.
     pub rules: Vec<Rule>,
+    /// Analysis rules: findings made by the project-binding analysis.
+    pub analysis: Vec<Arc<RuleMeta>>,
 }
 
 impl RuleSet {
@@ -271,12 +292,18 @@ impl RuleSet {
     /// Add a file's rules; a rule id that already exists is an error, since
     /// two rules with one id would make reports and SARIF ambiguous.
     pub fn add_source(&mut self, source: &RuleSource) -> Result<()> {
-        let mut seen: HashSet<String> = self.rules.iter().map(|r| r.meta.id.clone()).collect();
+        let mut seen: HashSet<String> = self.metas().iter().map(|m| m.id.clone()).collect();
         for spec in parse_rule_file(source)? {
             if !seen.insert(spec.id.clone()) {
                 bail!("{}: rule `{}` is defined twice", source.origin, spec.id);
             }
-            self.rules.push(compile_rule(spec, &source.origin)?);
+            if spec.kind == RuleKind::Analysis {
+                check_spec(&spec)
+                    .with_context(|| format!("{}: rule `{}`", source.origin, spec.id))?;
+                self.analysis.push(Arc::new(meta_of(spec)));
+            } else {
+                self.rules.push(compile_rule(spec, &source.origin)?);
+            }
         }
         Ok(())
     }
@@ -285,26 +312,40 @@ impl RuleSet {
     /// a typo doesn't silently keep a rule on.
     pub fn disable(&mut self, ids: &[String]) -> Result<()> {
         for id in ids {
-            if !self.rules.iter().any(|r| &r.meta.id == id) {
+            if !self.metas().iter().any(|m| &m.id == id) {
                 bail!("cannot disable unknown rule `{id}`");
             }
         }
         self.rules.retain(|r| !ids.contains(&r.meta.id));
+        self.analysis.retain(|m| !ids.contains(&m.id));
         Ok(())
     }
 
     /// Override a rule's severity (config `[rules.severity]`).
     pub fn set_severity(&mut self, id: &str, severity: Severity) -> Result<()> {
-        let rule = self
+        let meta = self
             .rules
             .iter_mut()
-            .find(|r| r.meta.id == id)
+            .map(|r| &mut r.meta)
+            .chain(self.analysis.iter_mut())
+            .find(|m| m.id == id)
             .ok_or_else(|| anyhow::anyhow!("unknown rule `{id}`"))?;
-        Arc::make_mut(&mut rule.meta).severity = severity;
+        Arc::make_mut(meta).severity = severity;
         Ok(())
     }
 
+    /// Every rule's metadata: pattern rules first (so `RawMatch::rule`
+    /// indexes it), then analysis rules.
     pub fn metas(&self) -> Vec<Arc<RuleMeta>> {
-        self.rules.iter().map(|r| r.meta.clone()).collect()
+        self.rules
+            .iter()
+            .map(|r| r.meta.clone())
+            .chain(self.analysis.iter().cloned())
+            .collect()
+    }
+
+    /// An analysis rule's metadata, by id (None when disabled).
+    pub fn analysis_rule(&self, id: &str) -> Option<Arc<RuleMeta>> {
+        self.analysis.iter().find(|m| m.id == id).cloned()
     }
 }

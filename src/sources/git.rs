@@ -7,7 +7,8 @@
 //!    holds only blobs seen before.  The first commit whose tree holds a
 //!    blob is where it was introduced; each blob becomes one job.
 //! 3. Scan the jobs in parallel (rayon), each worker with its own
-//!    `Repository` handle, reading blobs straight from the object database.
+//!    `Repository` handle, reading blobs straight from the object database;
+//!    the walk hands them over in batches as it goes, so the two overlap.
 //!
 //! Missing objects, submodules, LFS pointers and shallow boundaries are
 //! warnings or counters, never the end of the scan.
@@ -16,6 +17,7 @@ use std::collections::{HashMap, HashSet};
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
+use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -52,6 +54,8 @@ pub struct HistoryOptions {
     pub max_file_size: u64,
     pub include_binary: bool,
     pub progress: bool,
+    /// Record every allow marker seen (for `--report-unused`).
+    pub collect_markers: bool,
 }
 
 /// Open the repository at or above `path` (work tree, worktree, bare).
@@ -96,27 +100,34 @@ pub fn scan_history(engine: &Engine, options: &HistoryOptions) -> Result<ScanRes
         );
     }
     let commits = select_commits(&repo, options, &mut warnings)?;
-    let mut walker = TreeWalker::new(&repo, &commits);
-    if options.since.is_some()
-        || options.range.is_some()
-        || !options.hide.is_empty()
-        || !options.hide_globs.is_empty()
-    {
-        walker.seed_boundary();
-    }
-    walker.walk(&progress);
-    let jobs = std::mem::take(&mut walker.jobs);
-    warnings.append(&mut walker.warnings);
-    let trees_walked = walker.trees_walked;
-    drop(walker);
-    progress.start_blobs(jobs.len());
     let context = ScanContext {
         engine,
         commits: &commits,
         options,
         progress: &progress,
     };
-    let mut result = context.scan(&reopen_path(&repo), &jobs)?;
+    // The walk (this thread, which owns `repo`) feeds batches of blobs to
+    // the scanning workers as it finds them, so both run at once.
+    let (sender, receiver) = mpsc::sync_channel(QUEUED_BATCHES);
+    let repo_path = reopen_path(&repo);
+    let (scanned, trees_walked) = std::thread::scope(|scope| {
+        let scanner = scope.spawn(|| context.scan(&repo_path, receiver));
+        let mut walker = TreeWalker::new(&repo, &commits, sender);
+        if options.since.is_some()
+            || options.range.is_some()
+            || !options.hide.is_empty()
+            || !options.hide_globs.is_empty()
+        {
+            walker.seed_boundary();
+        }
+        walker.walk(&progress);
+        warnings.append(&mut walker.warnings);
+        let trees_walked = walker.trees_walked;
+        drop(walker); // closes the channel: the workers finish the queue
+        let scanned = scanner.join().expect("the scanning thread does not panic");
+        (scanned, trees_walked)
+    });
+    let mut result = scanned?;
     progress.finish();
     keep_first_introduction(&mut result.findings, &commits);
     if options.all_occurrences {
@@ -221,6 +232,10 @@ fn push_all_refs(repo: &Repository, walk: &mut Revwalk, warnings: &mut Vec<Strin
     Ok(())
 }
 
+/// Blobs per batch sent from the walk to the workers, and batches queued.
+const BATCH: usize = 256;
+const QUEUED_BATCHES: usize = 64;
+
 /// One blob to scan, at the commit and path where it first appears.
 struct BlobJob {
     oid: Oid,
@@ -236,23 +251,42 @@ struct TreeWalker<'r> {
     seen_trees: HashSet<Oid>,
     seen_blobs: HashSet<Oid>,
     submodules: HashSet<String>,
+    /// The batch being filled, and where full batches go.
     jobs: Vec<BlobJob>,
+    sink: SyncSender<Vec<BlobJob>>,
+    found: usize,
     warnings: Vec<String>,
     trees_walked: u64,
 }
 
 impl<'r> TreeWalker<'r> {
-    fn new(repo: &'r Repository, commits: &'r [Oid]) -> Self {
+    fn new(repo: &'r Repository, commits: &'r [Oid], sink: SyncSender<Vec<BlobJob>>) -> Self {
         TreeWalker {
             repo,
             commits,
             seen_trees: HashSet::new(),
             seen_blobs: HashSet::new(),
             submodules: HashSet::new(),
-            jobs: Vec::new(),
+            jobs: Vec::with_capacity(BATCH),
+            sink,
+            found: 0,
             warnings: Vec::new(),
             trees_walked: 0,
         }
+    }
+
+    fn push(&mut self, job: BlobJob) {
+        self.found += 1;
+        self.jobs.push(job);
+        if self.jobs.len() >= BATCH {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        let batch = std::mem::replace(&mut self.jobs, Vec::with_capacity(BATCH));
+        // The workers only hang up early if they died; join() reports that.
+        let _ = self.sink.send(batch);
     }
 
     fn walk(&mut self, progress: &Progress) {
@@ -264,8 +298,10 @@ impl<'r> TreeWalker<'r> {
                     .warnings
                     .push(format!("cannot read commit {oid}: {}", e.message())),
             }
-            progress.commit_walked(self.jobs.len());
+            progress.commit_walked(self.found);
         }
+        self.flush();
+        progress.walk_done(self.found);
     }
 
     /// With `--since` / `--range`: mark everything in the excluded parents'
@@ -317,7 +353,7 @@ impl<'r> TreeWalker<'r> {
                         && self.seen_blobs.insert(entry.id())
                         && record =>
                 {
-                    self.jobs.push(BlobJob {
+                    self.push(BlobJob {
                         oid: entry.id(),
                         path: join().into(),
                         commit,
@@ -389,7 +425,7 @@ struct ScanContext<'a> {
 }
 
 impl ScanContext<'_> {
-    fn scan(&self, repo_path: &Path, jobs: &[BlobJob]) -> Result<ScanResult> {
+    fn scan(&self, repo_path: &Path, batches: Receiver<Vec<BlobJob>>) -> Result<ScanResult> {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(self.options.threads.max(1))
             .build()
@@ -399,10 +435,16 @@ impl ScanContext<'_> {
             free: Mutex::new(Vec::new()),
         };
         let result = pool.install(|| {
-            jobs.par_iter()
-                .with_min_len(16)
-                .fold(ScanResult::default, |mut acc, job| {
-                    if let Err(e) = handles.with(|repo| self.scan_blob(repo, job, &mut acc)) {
+            batches
+                .into_iter()
+                .par_bridge()
+                .fold(self.empty_result(), |mut acc, batch| {
+                    let scanned = handles.with(|repo| {
+                        for job in &batch {
+                            self.scan_blob(repo, job, &mut acc);
+                        }
+                    });
+                    if let Err(e) = scanned {
                         acc.warnings
                             .push(format!("cannot open the repository: {}", e.message()));
                     }
@@ -416,22 +458,38 @@ impl ScanContext<'_> {
         Ok(result)
     }
 
+    fn empty_result(&self) -> impl Fn() -> ScanResult + Sync + Send {
+        let collect_markers = self.options.collect_markers;
+        move || ScanResult {
+            collect_markers,
+            ..ScanResult::default()
+        }
+    }
+
     fn scan_blob(&self, repo: &Repository, job: &BlobJob, acc: &mut ScanResult) {
         let origin = Origin {
             path: job.path.to_string(),
             root_relative: job.path.to_string(),
             commit: None,
         };
-        let before = (acc.findings.len(), acc.identifiers.len());
+        let before = (
+            acc.findings.len(),
+            acc.identifiers.len(),
+            acc.project_facts.len(),
+        );
         let size = self.read_and_scan(repo, job, &origin, acc);
         let new_findings = acc.findings.len() - before.0;
-        if new_findings + (acc.identifiers.len() - before.1) > 0 {
+        let new_facts = acc.project_facts.len() - before.2;
+        if new_findings + (acc.identifiers.len() - before.1) + new_facts > 0 {
             let info = commit_info(repo, self.commits[job.commit as usize], job.oid);
             let fresh = acc.findings[before.0..]
                 .iter_mut()
                 .chain(acc.identifiers[before.1..].iter_mut());
             for finding in fresh {
                 finding.origin.commit = Some(info.clone());
+            }
+            for facts in &mut acc.project_facts[before.2..] {
+                facts.attach_commit(&info);
             }
         }
         self.progress.blob_scanned(size, new_findings);

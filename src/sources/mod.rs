@@ -3,6 +3,7 @@
 
 pub mod fs;
 pub mod git;
+pub mod git_index;
 pub mod staged;
 
 use std::ops::Deref;

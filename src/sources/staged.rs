@@ -4,18 +4,23 @@
 //! are kept (`--whole-files` keeps all), so an old secret elsewhere in a
 //! touched file does not block an unrelated commit.
 //!
-//! Cost follows the staged change: libgit2 compares the index entries' ids
-//! with HEAD's tree (no file is read for an unchanged path), then only the
-//! changed blobs and their HEAD versions are read.
+//! Cost follows the staged change: the index's cache-tree says which
+//! directories still match HEAD, so only the touched directories' trees
+//! are read and compared entry by entry (ids only), then only the changed
+//! blobs and their HEAD versions.
 
-use std::path::PathBuf;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Result, anyhow};
-use git2::{Delta, DiffFindOptions, DiffOptions, FileMode, Oid, Patch, Repository};
+use git2::{
+    Delta, DiffFindOptions, DiffOptions, FileMode, Index, ObjectType, Oid, Patch, Repository, Tree,
+};
 
 use super::fs::SkipReason;
 use super::git::open_repository;
+use super::git_index::{self, CacheTree, IndexEntry, IndexFile};
 use super::{Origin, looks_binary};
 use crate::engine::Engine;
 use crate::scan::ScanResult;
@@ -27,6 +32,8 @@ pub struct StagedOptions {
     pub whole_files: bool,
     pub max_file_size: u64,
     pub include_binary: bool,
+    /// Record every allow marker seen (for `--report-unused`).
+    pub collect_markers: bool,
 }
 
 /// One staged file: its index blob and the HEAD blob it replaces (if any).
@@ -45,6 +52,8 @@ pub fn scan_staged(engine: &Engine, options: &StagedOptions) -> Result<ScanResul
             options.repo.display()
         ));
     }
+    // Objects read here come from git itself; re-hashing them is waste.
+    git2::opts::strict_hash_verification(false);
     let mut result = ScanResult::default();
     for file in staged_files(&repo)? {
         scan_file(&repo, engine, options, &file, &mut result);
@@ -63,11 +72,167 @@ fn staged_files(repo: &Repository) -> Result<Vec<StagedFile>> {
         Err(e) if e.code() == git2::ErrorCode::NotFound => None,
         Err(e) => return Err(anyhow!("cannot read HEAD: {}", e.message())),
     };
-    let index = repo.index()?;
+    let index_path = index_path(repo);
+    match git_index::read(&index_path) {
+        Some(index) => Ok(IndexDiff::new(repo, &index).run(head_tree.as_ref())),
+        None => libgit2_staged_files(repo, &index_path, head_tree.as_ref())
+            .or_else(|error| git_cli_staged_files(repo).map_err(|_| error)),
+    }
+}
+
+/// The index `git commit` will record: a hook run by `git commit -a` or
+/// `git commit PATH` gets a temporary one in `GIT_INDEX_FILE`.
+fn index_path(repo: &Repository) -> PathBuf {
+    match std::env::var_os("GIT_INDEX_FILE") {
+        Some(path) if !path.is_empty() => PathBuf::from(path),
+        _ => repo.path().join("index"),
+    }
+}
+
+/// Index vs HEAD, directory by directory, skipping every directory whose
+/// cache-tree id still equals HEAD's: only what `git add` touched is read.
+struct IndexDiff<'a> {
+    repo: &'a Repository,
+    index: &'a IndexFile,
+    files: Vec<StagedFile>,
+    /// Blobs at HEAD paths gone from the index (rename sources).
+    deleted: HashSet<Oid>,
+}
+
+impl<'a> IndexDiff<'a> {
+    fn new(repo: &'a Repository, index: &'a IndexFile) -> Self {
+        IndexDiff {
+            repo,
+            index,
+            files: Vec::new(),
+            deleted: HashSet::new(),
+        }
+    }
+
+    fn run(mut self, head: Option<&Tree>) -> Vec<StagedFile> {
+        let index = self.index;
+        self.dir(0, &index.entries, head, index.cache_tree.as_ref());
+        for file in &mut self.files {
+            if file.old.is_none() && self.deleted.contains(&file.new) {
+                file.old = Some(file.new);
+            }
+        }
+        self.files
+    }
+
+    /// `entries`: the index entries under one directory, whose path prefix
+    /// (with its `/`) is `prefix` bytes long.
+    fn dir(
+        &mut self,
+        prefix: usize,
+        entries: &'a [IndexEntry],
+        head: Option<&Tree>,
+        cache: Option<&CacheTree>,
+    ) {
+        if let (Some(cache), Some(head)) = (cache, head)
+            && cache.oid == Some(head.id())
+        {
+            return;
+        }
+        let mut present: HashSet<&[u8]> = HashSet::new();
+        let mut i = 0;
+        while i < entries.len() {
+            let path = self.index.path(&entries[i]);
+            let rest = &path[prefix..];
+            let Some(slash) = memchr::memchr(b'/', rest) else {
+                self.file(path, rest, &entries[i], head);
+                present.insert(rest);
+                i += 1;
+                continue;
+            };
+            let name = &rest[..slash];
+            let group = &path[..prefix + slash + 1];
+            let len = entries[i..]
+                .iter()
+                .position(|e| !self.index.path(e).starts_with(group))
+                .unwrap_or(entries.len() - i);
+            let sub_cache = cache.and_then(|c| c.child(name));
+            let before = head
+                .and_then(|h| h.get_name_bytes(name))
+                .filter(|e| e.kind() == Some(ObjectType::Tree));
+            // Unchanged since HEAD: skip it without reading its tree.
+            let unchanged = before
+                .as_ref()
+                .is_some_and(|e| sub_cache.is_some_and(|c| c.oid == Some(e.id())));
+            if !unchanged {
+                let sub_head = before.and_then(|e| self.repo.find_tree(e.id()).ok());
+                let sub_entries = &entries[i..i + len];
+                self.dir(
+                    prefix + slash + 1,
+                    sub_entries,
+                    sub_head.as_ref(),
+                    sub_cache,
+                );
+            }
+            present.insert(name);
+            i += len;
+        }
+        if let Some(head) = head {
+            for entry in head.iter() {
+                if !present.contains(entry.name_bytes()) {
+                    self.collect_deleted(entry.id(), entry.kind());
+                }
+            }
+        }
+    }
+
+    fn file(&mut self, path: &[u8], name: &[u8], entry: &IndexEntry, head: Option<&Tree>) {
+        let regular = matches!(entry.mode, 0o100644 | 0o100755);
+        if entry.stage != 0 || entry.intent_to_add || !regular {
+            return;
+        }
+        let before = head.and_then(|h| h.get_name_bytes(name));
+        if before.as_ref().is_some_and(|b| b.id() == entry.oid) {
+            return;
+        }
+        self.files.push(StagedFile {
+            path: String::from_utf8_lossy(path).into_owned(),
+            new: entry.oid,
+            old: before
+                .filter(|b| b.kind() == Some(ObjectType::Blob))
+                .map(|b| b.id()),
+        });
+    }
+
+    fn collect_deleted(&mut self, oid: Oid, kind: Option<ObjectType>) {
+        match kind {
+            Some(ObjectType::Blob) => {
+                self.deleted.insert(oid);
+            }
+            Some(ObjectType::Tree) => {
+                if let Ok(tree) = self.repo.find_tree(oid) {
+                    for entry in tree.iter() {
+                        self.collect_deleted(entry.id(), entry.kind());
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The same through libgit2's diff, for indexes `git_index` can't read
+/// (split, sparse): it compares every entry with HEAD's whole tree.
+fn libgit2_staged_files(
+    repo: &Repository,
+    index_path: &Path,
+    head_tree: Option<&Tree>,
+) -> Result<Vec<StagedFile>> {
+    let index = Index::open(index_path).map_err(|e| {
+        anyhow!(
+            "cannot read the index {}: {}",
+            index_path.display(),
+            e.message()
+        )
+    })?;
     let mut diff_options = DiffOptions::new();
     diff_options.ignore_submodules(true);
-    let mut diff =
-        repo.diff_tree_to_index(head_tree.as_ref(), Some(&index), Some(&mut diff_options))?;
+    let mut diff = repo.diff_tree_to_index(head_tree, Some(&index), Some(&mut diff_options))?;
     diff.find_similar(Some(
         DiffFindOptions::new()
             .renames(true)
@@ -94,6 +259,48 @@ fn staged_files(repo: &Repository) -> Result<Vec<StagedFile>> {
                 .unwrap_or_default(),
             new: new.id(),
             old: (old_is_file && !old.id().is_zero()).then(|| old.id()),
+        });
+    }
+    Ok(files)
+}
+
+/// Last resort, for index features libgit2 lacks too (split index): ask
+/// `git diff --cached` itself.  `-z --raw` records are
+/// `:old_mode new_mode old_id new_id status NUL path NUL [new_path NUL]`.
+fn git_cli_staged_files(repo: &Repository) -> Result<Vec<StagedFile>> {
+    let dir = repo.workdir().unwrap_or_else(|| repo.path());
+    let output = std::process::Command::new("git")
+        .current_dir(dir)
+        .args(["diff", "--cached", "--raw", "-z", "--abbrev=40", "-M100%"])
+        .args([
+            "--diff-filter=AMRCT",
+            "--no-ext-diff",
+            "--ignore-submodules",
+        ])
+        .output()?;
+    if !output.status.success() {
+        anyhow::bail!("git diff --cached failed");
+    }
+    let mut fields = output.stdout.split(|&b| b == 0);
+    let mut files = Vec::new();
+    while let Some(header) = fields.next().filter(|h| h.starts_with(b":")) {
+        let header = String::from_utf8_lossy(&header[1..]).into_owned();
+        let parts: Vec<&str> = header.split(' ').collect();
+        let [_, new_mode, old_id, new_id, status] = parts.as_slice() else {
+            anyhow::bail!("unexpected `git diff --raw` output");
+        };
+        let mut path = fields.next().unwrap_or_default();
+        if status.starts_with(['R', 'C']) {
+            path = fields.next().unwrap_or_default();
+        }
+        if !matches!(*new_mode, "100644" | "100755") {
+            continue;
+        }
+        let old = Oid::from_str(old_id).ok().filter(|id| !id.is_zero());
+        files.push(StagedFile {
+            path: String::from_utf8_lossy(path).into_owned(),
+            new: Oid::from_str(new_id)?,
+            old,
         });
     }
     Ok(files)
@@ -128,16 +335,26 @@ fn scan_file(
         result.add_skip(&origin, SkipReason::Binary);
         return;
     }
-    let mut local = ScanResult::default();
+    let mut local = ScanResult {
+        collect_markers: options.collect_markers,
+        ..ScanResult::default()
+    };
     local.add_blob(engine, &origin, bytes);
+    let anything = !local.findings.is_empty() || !local.markers.is_empty();
     if !options.whole_files
-        && !local.findings.is_empty()
+        && anything
         && let Some(old) = file.old
     {
         let added = added_lines(repo, old, &blob);
+        let is_added = |line: usize| added.binary_search(&line).is_ok();
         local
             .findings
-            .retain(|f| (f.start.line..=f.end.line).any(|line| added.binary_search(&line).is_ok()));
+            .retain(|f| (f.start.line..=f.end.line).any(is_added));
+        // A marker on an untouched line guards no finding of this commit:
+        // `--report-unused` must not call it unused.
+        local
+            .markers
+            .retain(|(_, line, _)| is_added(*line) || is_added(line + 1));
     }
     result.merge(local);
 }
@@ -152,7 +369,16 @@ fn added_lines(repo: &Repository, old: Oid, new: &git2::Blob) -> Vec<usize> {
     };
     let mut diff_options = DiffOptions::new();
     diff_options.context_lines(0).force_text(true);
-    let Ok(patch) = Patch::from_blobs(&old_blob, None, new, None, Some(&mut diff_options)) else {
+    // Buffers, not blobs: a blob patch looks up diff drivers in
+    // .gitattributes, which makes libgit2 load the whole index.
+    let patch = Patch::from_buffers(
+        old_blob.content(),
+        None,
+        new.content(),
+        None,
+        Some(&mut diff_options),
+    );
+    let Ok(patch) = patch else {
         return everything();
     };
     let mut lines = Vec::new();

@@ -88,6 +88,10 @@ pub fn git_in(dir: &Path, args: &[&str], commits: u32) -> String {
     let output = Command::new("git")
         .current_dir(dir)
         .args(args)
+        // Tests run from a git hook must not act on the outer repository.
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_INDEX_FILE")
+        .env_remove("GIT_WORK_TREE")
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env("GIT_AUTHOR_NAME", "Tester")
