@@ -9,12 +9,14 @@ use anyhow::{Context, Result};
 
 use crate::cli::{
     BaselineArgs, Cli, ColorChoice, Command, ConfigArgs, ConfigCommand, DEFAULT_MAX_FILE_SIZE,
-    EngineArgs, HistoryArgs, ListFormat, OutputArgs, RulesCommand, ScanArgs, SuppressArgs,
+    EngineArgs, HistoryArgs, HookCommand, ListFormat, OutputArgs, RulesCommand, ScanArgs,
+    SuppressArgs,
 };
 use crate::config::{Config, STARTER_CONFIG};
 use crate::engine::{self, Engine};
+use crate::hooks::{self, HookKind};
 use crate::projects::{self, inventory::Inventory};
-use crate::report::{Format, Report, ReportOptions};
+use crate::report::{Format, Report, ReportOptions, summary};
 use crate::rules::{RuleMeta, RuleSet, RuleSource};
 use crate::scan::{ScanResult, TreeScan};
 use crate::sources::fs::{SkipReason, WalkOptions};
@@ -55,6 +57,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Rules {
             command: RulesCommand::Check { files },
         } => check_rules(&files),
+        Command::Hook { command } => hook(command),
     }
 }
 
@@ -282,7 +285,46 @@ fn config_init(output: &Path, force: bool) -> Result<Outcome> {
     Ok(Outcome::Clean)
 }
 
-fn history(args: HistoryArgs) -> Result<Outcome> {
+fn hook(command: HookCommand) -> Result<Outcome> {
+    let kind = |pre_push| {
+        if pre_push {
+            HookKind::PrePush
+        } else {
+            HookKind::PreCommit
+        }
+    };
+    let message = match command {
+        HookCommand::Install {
+            pre_push,
+            force,
+            repo,
+        } => hooks::install(&repo, kind(pre_push), force)?,
+        HookCommand::Uninstall { pre_push, repo } => hooks::uninstall(&repo, kind(pre_push))?,
+    };
+    eprintln!("keylint: {message}");
+    Ok(Outcome::Clean)
+}
+
+fn history(mut args: HistoryArgs) -> Result<Outcome> {
+    let mut push_scope = None;
+    if args.pre_push {
+        match hooks::pre_push_scope(&args.repo, args.remote.as_deref())? {
+            Some(scope) => push_scope = Some(scope),
+            None => {
+                eprintln!(
+                    "keylint: pre-push: the push adds no commits (only deletes refs): nothing to scan"
+                );
+                return Ok(Outcome::Clean);
+            }
+        }
+    }
+    let (hide, hide_globs) = match push_scope {
+        Some(scope) => {
+            args.branches = scope.tips;
+            (scope.hide, scope.hide_globs)
+        }
+        None => (Vec::new(), Vec::new()),
+    };
     let repo = std::slice::from_ref(&args.repo);
     let mut pipeline = Pipeline::new(
         repo,
@@ -296,6 +338,8 @@ fn history(args: HistoryArgs) -> Result<Outcome> {
         branches: args.branches.clone(),
         since: args.since.clone(),
         range: args.range.clone(),
+        hide,
+        hide_globs,
         all_occurrences: args.all_occurrences,
         threads: pipeline.walk.threads,
         max_file_size: pipeline.walk.max_file_size,
@@ -304,6 +348,11 @@ fn history(args: HistoryArgs) -> Result<Outcome> {
         collect_markers: args.suppress.report_unused,
     };
     let mut result = scan_history(&pipeline.engine, &options)?;
+    if args.pre_push && result.stats.commits_walked == 0 {
+        eprintln!(
+            "keylint: pre-push: every commit pushed is already on the remote: nothing to scan"
+        );
+    }
     pipeline.finish(&mut result)
 }
 
@@ -327,6 +376,19 @@ fn staged(args: ScanArgs) -> Result<Outcome> {
         collect_markers: args.suppress.report_unused,
     };
     let mut result = scan_staged(&pipeline.engine, &options)?;
+    // A hook must never pass silently because it looked at nothing.
+    if result.stats.files_scanned == 0 {
+        if result.skipped.is_empty() {
+            eprintln!(
+                "keylint: nothing staged: no file in the index differs from HEAD, so nothing was scanned"
+            );
+        } else {
+            eprintln!(
+                "keylint: nothing scanned: all {} staged file(s) were skipped (binary, too large or unreadable)",
+                result.skipped.len()
+            );
+        }
+    }
     let outcome = pipeline.finish(&mut result)?;
     print_unstage_hint(&result);
     Ok(outcome)
@@ -429,11 +491,29 @@ fn write_report(
         .write(output.format, &mut sink.writer)
         .and_then(|()| sink.writer.flush())
         .with_context(|| format!("cannot write the report to {}", sink.name))?;
+    write_step_summary(&report);
     Ok(if result.findings.is_empty() {
         Outcome::Clean
     } else {
         Outcome::Findings
     })
+}
+
+/// Inside GitHub Actions (`GITHUB_STEP_SUMMARY` set): append the findings
+/// table to the Job Summary.  A summary that can't be written is a warning;
+/// the report itself was already written.
+fn write_step_summary(report: &Report) {
+    let Some(path) = std::env::var_os(summary::ENV_VAR).filter(|p| !p.is_empty()) else {
+        return;
+    };
+    let path = std::path::PathBuf::from(path);
+    if let Err(error) = summary::append(report, &path) {
+        eprintln!(
+            "keylint: warning: cannot append the job summary to {} ({}): {error}",
+            path.display(),
+            summary::ENV_VAR
+        );
+    }
 }
 
 /// Standard output or the `--output` file, opened before the scan so a bad

@@ -37,6 +37,37 @@ pub enum Command {
         #[command(subcommand)]
         command: RulesCommand,
     },
+    /// Install or remove keylint's own git hooks (for repositories that
+    /// don't use the pre-commit framework).
+    Hook {
+        #[command(subcommand)]
+        command: HookCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HookCommand {
+    /// Write `.git/hooks/pre-commit` (or `pre-push`) running keylint; the
+    /// hooks directory honours `core.hooksPath` and linked worktrees.
+    Install {
+        /// Install the pre-push hook (`keylint history --pre-push`) instead.
+        #[arg(long)]
+        pre_push: bool,
+        /// Replace a hook keylint did not write (it is kept as `*.keylint-backup`).
+        #[arg(long)]
+        force: bool,
+        /// The repository.
+        #[arg(default_value = ".", value_name = "REPO")]
+        repo: PathBuf,
+    },
+    /// Remove keylint's hook (only one carrying keylint's marker line).
+    Uninstall {
+        /// Remove the pre-push hook instead.
+        #[arg(long)]
+        pre_push: bool,
+        #[arg(default_value = ".", value_name = "REPO")]
+        repo: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -207,6 +238,18 @@ pub struct HistoryArgs {
     /// Scan only commits in A..B (reachable from B, not from A).
     #[arg(long, value_name = "A..B", conflicts_with = "branches")]
     pub range: Option<String>,
+
+    /// Scan what a `git push` adds, as a pre-push hook does: the refs git
+    /// writes on standard input (`<local ref> <local sha> <remote ref>
+    /// <remote sha>`), or the pre-commit framework's PRE_COMMIT_FROM_REF /
+    /// PRE_COMMIT_TO_REF; a new branch scans the commits no remote-tracking
+    /// ref holds.
+    #[arg(long, conflicts_with_all = ["since", "range", "branches"])]
+    pub pre_push: bool,
+
+    /// With --pre-push: the remote pushed to (git gives the hook its name as $1).
+    #[arg(long, value_name = "NAME", requires = "pre_push")]
+    pub remote: Option<String>,
 
     /// List every other commit and path that carries a found secret's blob.
     #[arg(long)]

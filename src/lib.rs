@@ -9,6 +9,7 @@ pub mod config;
 pub mod engine;
 pub mod finding;
 pub mod fingerprint;
+pub mod hooks;
 pub mod progress;
 pub mod projects;
 pub mod report;

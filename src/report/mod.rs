@@ -1,11 +1,16 @@
-//! Report writers: human (colored text), JSON and SARIF.  Every writer gets
+//! Report writers: human (colored text), JSON, SARIF, GitHub workflow
+//! commands, CSV and JUnit XML, plus the GitHub Job Summary.  Every writer gets
 //! the finished `ScanResult` and the rule metadata; none re-reads a file.
 //! Secrets pass through `Shown`, which redacts unless the user opted out.
 
+mod csv_report;
+pub mod github;
 mod human;
 mod json;
+mod junit;
 pub mod redact;
 mod sarif;
+pub mod summary;
 
 use std::io::{self, Write};
 use std::sync::Arc;
@@ -22,6 +27,12 @@ pub enum Format {
     Human,
     Json,
     Sarif,
+    /// GitHub Actions workflow-command annotations (`::error file=…::…`).
+    Github,
+    /// One row per finding, RFC 4180.
+    Csv,
+    /// JUnit XML: one failing testcase per finding.
+    Junit,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -49,6 +60,9 @@ impl Report<'_> {
             Format::Human => human::write(self, out),
             Format::Json => json::write(self, out),
             Format::Sarif => sarif::write(self, out),
+            Format::Github => github::write(self, out),
+            Format::Csv => csv_report::write(self, out),
+            Format::Junit => junit::write(self, out),
         }
     }
 
@@ -70,6 +84,26 @@ impl Report<'_> {
             redact::mask_snippet(&finding.snippet, &finding.snippet_secrets)
         }
     }
+}
+
+/// One line saying what was found where (redacted), for annotations.
+pub fn finding_message(report: &Report, finding: &Finding) -> String {
+    let mut message = format!(
+        "{} `{}` is hardcoded here ({}).",
+        finding.rule.name,
+        report.shown_secret(finding).replace(['\r', '\n'], " "),
+        finding.rule.id
+    );
+    if let Some(commit) = &finding.origin.commit {
+        let short: String = commit.id.chars().take(10).collect();
+        message.push_str(&format!(
+            " Introduced in commit {short} by {} on {}.",
+            commit.author_name, commit.date
+        ));
+    }
+    message.push(' ');
+    message.push_str(&finding.rule.remediation);
+    message
 }
 
 /// SARIF `level` and GitHub `security-severity` for a severity.

@@ -16,17 +16,30 @@ use crate::suppress::Mechanism;
 const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const INFORMATION_URI: &str = "https://github.com/keylint/keylint";
 
+/// GitHub code scanning rejects a run with more results than this; keylint
+/// keeps the most severe and says how many it left out.
+pub const MAX_RESULTS_PER_RUN: usize = 25_000;
+
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let rules: Vec<Value> = report.rules.iter().map(|r| rule_json(r)).collect();
-    let mut results: Vec<Value> = report
-        .result
-        .findings
+    let findings = &report.result.findings;
+    let mut kept: Vec<usize> = (0..findings.len()).collect();
+    let mut omitted = 0;
+    if findings.len() > MAX_RESULTS_PER_RUN {
+        // Most severe first (stable), cut, then back to report order.
+        kept.sort_by_key(|&i| std::cmp::Reverse(findings[i].rule.severity));
+        omitted = kept.len() - MAX_RESULTS_PER_RUN;
+        kept.truncate(MAX_RESULTS_PER_RUN);
+        kept.sort_unstable();
+    }
+    let mut results: Vec<Value> = kept
         .iter()
-        .map(|f| result_json(report, f))
+        .map(|&i| result_json(report, &findings[i]))
         .collect();
     if report.options.show_suppressed {
         // SARIF's own notion: GitHub shows these as dismissed, not open.
-        results.extend(report.result.suppressed.iter().map(|s| {
+        let room = MAX_RESULTS_PER_RUN - results.len();
+        results.extend(report.result.suppressed.iter().take(room).map(|s| {
             let mut result = result_json(report, &s.finding);
             let kind = if s.mechanism == Mechanism::Inline {
                 "inSource"
@@ -42,6 +55,11 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         .warnings
         .iter()
         .map(|w| json!({"level": "warning", "message": {"text": w}}))
+        .chain((omitted > 0).then(|| json!({"level": "warning", "message": {"text": format!(
+            "{omitted} of {} findings were left out of this SARIF run: GitHub code scanning \
+             rejects more than {MAX_RESULTS_PER_RUN} results per run (the most severe are kept; \
+             the JSON or CSV report lists them all).", findings.len()
+        )}})))
         .collect();
     let document = json!({
         "$schema": SCHEMA_URI,
@@ -71,7 +89,7 @@ fn rule_json(rule: &RuleMeta) -> Value {
         .description
         .clone()
         .unwrap_or_else(|| format!("A hardcoded {} ({} provider).", rule.name, rule.provider));
-    json!({
+    let mut value = json!({
         "id": rule.id,
         "name": pascal_case(&rule.id),
         "shortDescription": {"text": rule.name},
@@ -87,7 +105,15 @@ fn rule_json(rule: &RuleMeta) -> Value {
             "problem.severity": sarif_level(rule.severity),
             "security-severity": security_severity(rule.severity),
         },
-    })
+    });
+    // SARIF 3.49.7: a `name` the same as the id (`jwt` / `Jwt`, compared
+    // without case, as the SARIF Multitool's SARIF1001 does) must be left out.
+    if pascal_case(&rule.id).eq_ignore_ascii_case(&rule.id)
+        && let Value::Object(map) = &mut value
+    {
+        map.remove("name");
+    }
+    value
 }
 
 fn result_json(report: &Report, finding: &Finding) -> Value {
@@ -164,4 +190,157 @@ fn uri_encode(path: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod limits {
+    //! GitHub code scanning's documented SARIF limits, on a large synthetic
+    //! scan: results per run (25,000: more is rejected), rules per run
+    //! (25,000), locations per result (1,000), tags per rule (20), plus
+    //! text lengths keylint holds itself to where GitHub gives no number.
+    use std::sync::Arc;
+
+    use serde_json::Value;
+
+    use super::MAX_RESULTS_PER_RUN;
+    use crate::engine::Engine;
+    use crate::report::{Format, Report, ReportOptions};
+    use crate::rules::{RuleSet, Severity};
+    use crate::scan::ScanResult;
+    use crate::sources::Origin;
+
+    const MAX_RULES_PER_RUN: usize = 25_000;
+    const MAX_LOCATIONS_PER_RESULT: usize = 1_000;
+    const MAX_TAGS_PER_RULE: usize = 20;
+    /// keylint's own caps (GitHub truncates long text rather than naming a
+    /// limit): one-line texts stay short, help stays readable.
+    const MAX_SHORT_TEXT: usize = 1_024;
+    const MAX_MESSAGE_TEXT: usize = 2_000;
+    const MAX_HELP_TEXT: usize = 10_000;
+
+    /// Real findings from the engine, multiplied to `total` across paths;
+    /// every third one downgraded to low so the cut can be checked.
+    fn synthetic(engine: &Engine, total: usize) -> ScanResult {
+        let text = "a = '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'\n\
+                    b = 'AKIAQ4N2OFAKEI7CESOL'\n\
+                    c = 'sk-proj-RUSXSjt3lXrFAKErY6ugT3BlbkFJAKPdWC1LSfLdCuT3bNJv'\n";
+        let mut seed = ScanResult::default();
+        let origin = Origin {
+            path: "seed.py".into(),
+            root_relative: "seed.py".into(),
+            commit: None,
+        };
+        seed.add_blob(engine, &origin, text.as_bytes());
+        assert_eq!(seed.findings.len(), 3, "seed findings");
+        let mut result = ScanResult::default();
+        for i in 0..total {
+            let mut finding = seed.findings[i % 3].clone();
+            let path = format!("dir{}/file{i}.py", i % 97);
+            finding.origin = Origin {
+                path: path.clone(),
+                root_relative: path,
+                commit: None,
+            };
+            if i % 3 == 0 {
+                let mut rule = (*finding.rule).clone();
+                rule.severity = Severity::Low;
+                finding.rule = Arc::new(rule);
+            }
+            result.findings.push(finding);
+        }
+        result
+    }
+
+    fn sarif(engine: &Engine, result: &ScanResult) -> Value {
+        let report = Report {
+            result,
+            rules: engine.metas(),
+            unused: None,
+            options: ReportOptions {
+                show_secrets: false,
+                color: false,
+                show_suppressed: false,
+            },
+        };
+        let mut out = Vec::new();
+        report.write(Format::Sarif, &mut out).unwrap();
+        serde_json::from_slice(&out).unwrap()
+    }
+
+    fn text_len(value: &Value) -> usize {
+        value.as_str().map_or(0, |s| s.chars().count())
+    }
+
+    #[test]
+    fn a_large_scan_stays_within_github_limits() {
+        let engine = Engine::new(RuleSet::builtin().unwrap()).unwrap();
+        let total = MAX_RESULTS_PER_RUN + 5_000;
+        let result = synthetic(&engine, total);
+        let document = sarif(&engine, &result);
+        let runs = document["runs"].as_array().unwrap();
+        assert!(runs.len() <= 20);
+        let run = &runs[0];
+        let results = run["results"].as_array().unwrap();
+        assert_eq!(results.len(), MAX_RESULTS_PER_RUN);
+        // What was cut is the least severe, and the run says so.
+        let low = results.iter().filter(|r| r["level"] == "note").count();
+        assert_eq!(low, total.div_ceil(3) - 5_000);
+        let notes = run["invocations"][0]["toolExecutionNotifications"]
+            .as_array()
+            .unwrap();
+        assert!(
+            notes.iter().any(|n| n["message"]["text"]
+                .as_str()
+                .unwrap()
+                .starts_with("5000 of 30000 findings were left out")),
+            "{notes:?}"
+        );
+        for result in results {
+            let locations = result["locations"].as_array().unwrap();
+            assert!(!locations.is_empty() && locations.len() <= MAX_LOCATIONS_PER_RESULT);
+            assert!(text_len(&result["message"]["text"]) <= MAX_MESSAGE_TEXT);
+            assert!(result["ruleId"].is_string());
+        }
+        let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+        assert!(rules.len() <= MAX_RULES_PER_RUN);
+        let mut ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
+        ids.sort_unstable();
+        let before = ids.len();
+        ids.dedup();
+        assert_eq!(
+            ids.len(),
+            before,
+            "duplicate rule ids make GitHub reject the upload"
+        );
+        for rule in rules {
+            let tags = rule["properties"]["tags"].as_array().unwrap();
+            assert!(tags.len() <= MAX_TAGS_PER_RULE);
+            assert!(tags.iter().any(|t| t == "security"));
+            assert!(text_len(&rule["shortDescription"]["text"]) <= MAX_SHORT_TEXT);
+            assert!(text_len(&rule["fullDescription"]["text"]) <= MAX_SHORT_TEXT);
+            assert!(text_len(&rule["help"]["text"]) <= MAX_HELP_TEXT);
+            assert!(text_len(&rule["help"]["markdown"]) <= MAX_HELP_TEXT);
+            let score: f64 = rule["properties"]["security-severity"]
+                .as_str()
+                .unwrap()
+                .parse()
+                .unwrap();
+            assert!((0.1..=10.0).contains(&score));
+        }
+    }
+
+    #[test]
+    fn under_the_limit_nothing_is_cut_or_reordered() {
+        let engine = Engine::new(RuleSet::builtin().unwrap()).unwrap();
+        let result = synthetic(&engine, 300);
+        let document = sarif(&engine, &result);
+        let results = document["runs"][0]["results"].as_array().unwrap();
+        assert_eq!(results.len(), 300);
+        for (result, finding) in results.iter().zip(&result.findings) {
+            assert_eq!(
+                result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+                finding.origin.root_relative.as_str()
+            );
+        }
+    }
 }

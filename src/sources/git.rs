@@ -44,6 +44,11 @@ pub struct HistoryOptions {
     pub branches: Vec<String>,
     pub since: Option<String>,
     pub range: Option<String>,
+    /// Also leave out commits reachable from these revisions, and from the
+    /// refs matching these globs (`refs/remotes/origin/*`): what a push's
+    /// remote already has.
+    pub hide: Vec<String>,
+    pub hide_globs: Vec<String>,
     pub all_occurrences: bool,
     pub threads: usize,
     pub max_file_size: u64,
@@ -120,7 +125,11 @@ pub fn scan_history(engine: &Engine, options: &HistoryOptions) -> Result<ScanRes
     let (scanned, trees_walked) = std::thread::scope(|scope| {
         let scanner = scope.spawn(|| context.scan(&repo_path, receiver));
         let mut walker = TreeWalker::new(&repo, &commits, sender);
-        if options.since.is_some() || options.range.is_some() {
+        if options.since.is_some()
+            || options.range.is_some()
+            || !options.hide.is_empty()
+            || !options.hide_globs.is_empty()
+        {
             walker.seed_boundary();
         }
         walker.walk(&progress);
@@ -166,6 +175,13 @@ fn select_commits(
         }
         if let Some(since) = &options.since {
             walk.hide(resolve_commit(repo, since, "--since")?)?;
+        }
+        for rev in &options.hide {
+            walk.hide(resolve_commit(repo, rev, "hidden revision")?)?;
+        }
+        for glob in &options.hide_globs {
+            walk.hide_glob(glob)
+                .map_err(|e| anyhow!("cannot hide {glob}: {}", e.message()))?;
         }
     }
     let mut commits = Vec::new();

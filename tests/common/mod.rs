@@ -20,6 +20,16 @@ pub fn fixture(relative: &str) -> PathBuf {
 pub fn keylint() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_keylint"));
     command.env_remove("NO_COLOR").env_remove("CLICOLOR_FORCE");
+    // Inside GitHub Actions or a pre-commit run, don't let the runner's
+    // variables reach the binary under test.
+    for var in [
+        "GITHUB_STEP_SUMMARY",
+        "PRE_COMMIT_FROM_REF",
+        "PRE_COMMIT_TO_REF",
+        "PRE_COMMIT_REMOTE_NAME",
+    ] {
+        command.env_remove(var);
+    }
     command
 }
 
