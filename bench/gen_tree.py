@@ -364,9 +364,9 @@ class Tree:
         return lines
 
     def minified_js(self, proj):
-        # One long line (plus a license header), 100 KiB - 2 MiB.
+        # One long line (plus a license header), 64 KiB - 1 MiB.
         rng = self.rng
-        size = int(rng.uniform(100, 2048)) * 1024
+        size = int(rng.uniform(64, 1024)) * 1024
         parts, total = [], 0
         js = self.pools["js"]
         while total < size:
@@ -428,20 +428,22 @@ class Tree:
         rng = self.rng
         p = 0
         # Per project (~8-40 MiB): lock files, sources, configs, a few
-        # bundles; a large file every 12th project, a binary every 3rd.
+        # bundles; a large file every 6th project, a binary every 3rd.
+        # By bytes, roughly: sources 60%, configs/JSON/YAML 15%, minified JS
+        # 10%, large files 10%, lock files 3%, binaries 2%.
         while self.written < self.budget:
             proj = f"proj{p:03}-{ident(rng).replace('_', '-')}"
             stop = min(self.budget, self.written + int(rng.uniform(8, 40) * MIB))
             self.lock_files(proj)
             if p % 3 == 0:
                 self.binary(proj)
-            if p % 12 == 5:
+            if p % 6 == 1:
                 self.large_file(proj)
             while self.written < stop:
                 r = rng.random()
-                if r < 0.80:
+                if r < 0.83:
                     self.source_file(proj)
-                elif r < 0.97:
+                elif r < 0.995:
                     self.config_file(proj)
                 else:
                     self.minified_js(proj)
