@@ -283,6 +283,7 @@ class Tree:
         self.budget = size_mb * MIB
         self.written = 0
         self.planted = []  # (path, line, kind)
+        self.paths = set()
         self.next_key = 2 * MIB  # plant one key per ~2 MiB written
         self.pools = {}
         prng = random.Random(SEED + 1)
@@ -300,6 +301,13 @@ class Tree:
 
     def write(self, rel, data, key_syntax=None):
         """Writes data (list of lines, or bytes); plants a key if one is due."""
+        if rel in self.paths:  # names are random: never overwrite a file
+            stem, dot, ext = rel.rpartition(".")
+            n = 2
+            while f"{stem}-{n}{dot}{ext}" in self.paths:
+                n += 1
+            rel = f"{stem}-{n}{dot}{ext}"
+        self.paths.add(rel)
         path = os.path.join(self.out, rel)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         if isinstance(data, list):

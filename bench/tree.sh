@@ -93,7 +93,7 @@ subset() {
     rm -rf "$2"
     mkdir -p "$2"
     (cd "$1" && find . -type f -printf '%s %p\n' | LC_ALL=C sort -k2 |
-        awk -v max=$((SUBSET_MB << 20)) '{ t += $1; if (t > max) exit; sub(/^[0-9]+ /, ""); print }' |
+        awk -v max=$((SUBSET_MB << 20)) '{ t += $1; if (t > max) next; sub(/^[0-9]+ /, ""); print }' |
         tar -cf - -T - | tar -xf - -C "$2")
     touch "$2.complete"
 }
