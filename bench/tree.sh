@@ -12,7 +12,8 @@
 # corpus (bench/gen_tree.py, fixed seed), the keyword list, and the peers
 # (ripsecrets via `cargo install --root $BENCH_DIR/cargo-root`;
 # detect-secrets and kingfisher-bin via pip in $BENCH_DIR/venv; set
-# PEERS=0 to skip installing and running them).
+# PEERS=0 to skip installing and running them; TOOLS="rg keylint" to run
+# only some tools).
 #
 # Per tool and corpus: one run under `/usr/bin/time -v` (warms the cache,
 # gives peak RSS and the findings count; killed after $TIMEOUT s, default
@@ -20,7 +21,7 @@
 # median of $RUNS (default 3) runs.  The floor is
 # `rg -c -i -F -f <keylint's keyword list>` (every keyword of rules/*.toml);
 # its "findings" are the lines holding a keyword.  detect-secrets is slow:
-# it runs on a small subset (the first $SUBSET_MB MiB of files, default 8,
+# it runs on a small subset (the first $SUBSET_MB MiB of files, default 2,
 # copied to $BENCH_DIR) next to keylint on the same subset.
 # The markdown table and ratios are printed and saved to
 # $BENCH_DIR/tree-results.md.
@@ -32,8 +33,9 @@ SIZE_MB=${SIZE_MB:-1024}
 REAL_TREE=${REAL_TREE-$(ls -d "$HOME"/.cargo/registry/src/*/ 2>/dev/null | head -1)}
 RUNS=${RUNS:-3}
 TIMEOUT=${TIMEOUT:-120}
-SUBSET_MB=${SUBSET_MB:-8}
+SUBSET_MB=${SUBSET_MB:-2}
 PEERS=${PEERS:-1}
+TOOLS=${TOOLS:-rg keylint ripsecrets kingfisher detect-secrets}
 BIN=${CARGO_TARGET_DIR:-$ROOT/target}/release/keylint
 mkdir -p "$DIR"
 DIR=$(cd "$DIR" && pwd)
@@ -137,10 +139,13 @@ PY
 TABLE=$DIR/tree-results.md
 rows=() ratios=()
 
+wanted() { case " $TOOLS " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
+
 # bench_tool CORPUS_LABEL KIND LABEL CMD...: one measured run, then hyperfine.
 bench_tool() {
     local corpus=$1 kind=$2 label=$3 out wall rss to median n json
     shift 3
+    wanted "$kind" || return 0
     out=$DIR/out-$kind.txt
     read -r wall rss to < <(measure "$out" "$@")
     if [ "$to" = 1 ]; then
@@ -177,6 +182,7 @@ for corpus in "${corpora[@]}"; do
             'kingfisher (`--no-validate --no-binary --no-extract-archives`)' "$KINGFISHER" scan "$corpus" \
             --no-validate --no-update-check --no-binary --no-extract-archives --format json --output "$DIR/kingfisher.json"
         for peer in ripsecrets kingfisher; do
+            wanted "$peer" || continue
             v=med_$peer
             if [ "${!v}" = timeout ]; then line+=", keylint/$peer < $(awk -v k="$med_keylint" -v t="$TIMEOUT" 'BEGIN { printf "%.3fx", k / t }')"
             else line+=", keylint/$peer $(awk -v k="$med_keylint" -v p="${!v}" 'BEGIN { printf "%.3fx", k / p }')"; fi
@@ -188,9 +194,13 @@ for corpus in "${corpora[@]}"; do
             RESULT_FILE=$DIR/keylint.json bench_tool "$slabel" keylint '**keylint scan**' \
                 "$BIN" scan "$sub" --format json --output "$DIR/keylint.json"
             sub_keylint=$med_keylint
-            bench_tool "$slabel" detect-secrets 'detect-secrets (`--all-files`)' "$DETECT" scan --all-files "$sub"
+            # detect-secrets finds nothing given a path outside the current
+            # directory: run it from inside the subset.
+            bench_tool "$slabel" detect-secrets 'detect-secrets (`--all-files`)' \
+                env -C "$sub" "$DETECT" scan --all-files .
             v=$med_detect_secrets
-            if [ "$v" = timeout ]; then line+=", keylint/detect-secrets (subset) < $(awk -v k="$sub_keylint" -v t="$TIMEOUT" 'BEGIN { printf "%.3fx", k / t }')"
+            if ! wanted detect-secrets; then :
+            elif [ "$v" = timeout ]; then line+=", keylint/detect-secrets (subset) < $(awk -v k="$sub_keylint" -v t="$TIMEOUT" 'BEGIN { printf "%.3fx", k / t }')"
             else line+=", keylint/detect-secrets (subset) $(awk -v k="$sub_keylint" -v p="$v" 'BEGIN { printf "%.3fx", k / p }')"; fi
         fi
     fi
