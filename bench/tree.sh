@@ -175,7 +175,9 @@ for corpus in "${corpora[@]}"; do
     bench_tool "$label" rg 'floor: `rg -c -i -F -f keywords`' rg -c -i -F -f "$DIR/keywords.txt" "$corpus"
     RESULT_FILE=$DIR/keylint.json bench_tool "$label" keylint '**keylint scan**' \
         "$BIN" scan "$corpus" --format json --output "$DIR/keylint.json"
-    line="$name: keylint/floor $(awk -v k="$med_keylint" -v f="$med_rg" 'BEGIN { printf "%.2fx", k / f }')"
+    line="$name:"
+    wanted rg && wanted keylint &&
+        line+=" keylint/floor $(awk -v k="$med_keylint" -v f="$med_rg" 'BEGIN { printf "%.2fx", k / f }')"
     if [ "$PEERS" = 1 ]; then
         [ -x "$RIPSECRETS" ] && bench_tool "$label" ripsecrets ripsecrets "$RIPSECRETS" "$corpus"
         [ -x "$KINGFISHER" ] && RESULT_FILE=$DIR/kingfisher.json bench_tool "$label" kingfisher \
