@@ -5,26 +5,9 @@ mod common;
 
 use std::collections::HashMap;
 
-use common::{code, json, keylint, repo_root, run_in, stderr, stdout};
+use common::{code, json, keylint, repo_root, run_in, scan_tree, stderr, stdout, tree_secrets};
 use quick_xml::events::Event;
 use quick_xml::{Reader, XmlVersion};
-
-fn scan_tree(extra: &[&str]) -> std::process::Output {
-    let mut args = vec!["scan", "fixtures/tree"];
-    args.extend_from_slice(extra);
-    run_in(&repo_root(), &args)
-}
-
-/// The full secrets of the fixture tree (to check no report leaks one).
-fn tree_secrets() -> Vec<String> {
-    let report = json(&scan_tree(&["--format", "json", "--no-redact"]));
-    report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["secret"].as_str().unwrap().to_string())
-        .collect()
-}
 
 fn assert_no_secret(text: &str) {
     for secret in tree_secrets() {

@@ -50,23 +50,6 @@ const TREE_EXPECTED: &[(&str, u64, u64, &str)] = &[
     ),
 ];
 
-fn scan_tree(extra: &[&str]) -> std::process::Output {
-    let mut args = vec!["scan", "fixtures/tree"];
-    args.extend_from_slice(extra);
-    run_in(&repo_root(), &args)
-}
-
-/// The full secrets of the fixture tree, read back with `--no-redact`.
-fn tree_secrets() -> Vec<String> {
-    let report = json(&scan_tree(&["--format", "json", "--no-redact"]));
-    report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["secret"].as_str().unwrap().to_string())
-        .collect()
-}
-
 #[test]
 fn every_rule_is_found_at_its_line_and_column() {
     let output = scan_tree(&["--format", "json"]);

@@ -91,6 +91,25 @@ pub fn finding_keys(report: &Value) -> Vec<(String, u64, u64, String)> {
         .collect()
 }
 
+/// `keylint scan fixtures/tree EXTRA…` from the repository root.
+pub fn scan_tree(extra: &[&str]) -> Output {
+    let mut args = vec!["scan", "fixtures/tree"];
+    args.extend_from_slice(extra);
+    run_in(&repo_root(), &args)
+}
+
+/// The full secrets of the fixture tree, read back with `--no-redact`
+/// (to check that no other report leaks one).
+pub fn tree_secrets() -> Vec<String> {
+    let report = json(&scan_tree(&["--format", "json", "--no-redact"]));
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["secret"].as_str().unwrap().to_string())
+        .collect()
+}
+
 /// Validate a SARIF document against the official 2.1.0 schema in ../shared.
 pub fn assert_valid_sarif(document: &Value) {
     let schema_path = repo_root().join("../shared/schemas/sarif-schema-2.1.0.json");
