@@ -1,5 +1,6 @@
 //! Stable, non-reversible identities for findings.
 //!
+//! `fingerprints` returns both:
 //! * `fingerprint` = H(rule id, secret): the same secret keeps its identity
 //!   when it moves to another line or file (baselines, dedup across history).
 //! * `location_fingerprint` = H(rule id, path, secret): for SARIF
@@ -55,23 +56,17 @@ pub fn fingerprints(rule_id: &str, path: &str, secret: &[u8]) -> (String, String
     )
 }
 
-/// Identity of a (rule, secret) pair, independent of where it was found.
-pub fn fingerprint(rule_id: &str, secret: &[u8]) -> String {
-    hex128(&[rule_id.as_bytes(), &stretched_secret_digest(secret)])
-}
-
-/// Identity of a (rule, path, secret) triple.
-pub fn location_fingerprint(rule_id: &str, path: &str, secret: &[u8]) -> String {
-    hex128(&[
-        rule_id.as_bytes(),
-        path.as_bytes(),
-        &stretched_secret_digest(secret),
-    ])
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn fingerprint(rule: &str, secret: &[u8]) -> String {
+        fingerprints(rule, "any/path", secret).0
+    }
+
+    fn location_fingerprint(rule: &str, path: &str, secret: &[u8]) -> String {
+        fingerprints(rule, path, secret).1
+    }
 
     #[test]
     fn fingerprints_depend_on_rule_secret_and_path_only() {
@@ -80,6 +75,11 @@ mod tests {
         assert_ne!(a, fingerprint("r", b"secret-2"));
         assert_ne!(a, fingerprint("q", b"secret-1"));
         assert_eq!(a.len(), 32);
+        assert_eq!(
+            a,
+            fingerprints("r", "elsewhere.env", b"secret-1").0,
+            "no path in it"
+        );
         assert_ne!(
             location_fingerprint("r", "a.env", b"s"),
             location_fingerprint("r", "b.env", b"s")

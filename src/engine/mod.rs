@@ -85,12 +85,6 @@ impl Engine {
         &self.rules
     }
 
-    /// All keyword strings, lower-cased and deduplicated (benchmarks use them
-    /// as the ripgrep floor).
-    pub fn keyword_count(&self) -> usize {
-        self.rules_by_keyword.len()
-    }
-
     /// Find every accepted match in `haystack`, sorted by position.
     pub fn find(&self, haystack: &[u8]) -> Vec<RawMatch> {
         let triggered = self.triggered_rules(haystack);

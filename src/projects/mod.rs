@@ -168,7 +168,7 @@ pub fn analyze_blob(
                 });
             }
         }
-        if !project_bound && kind == FileKind::Env && origin.commit.is_none() {
+        if !project_bound && kind == FileKind::Env {
             facts.loose_keys.push(key.clone());
         }
     }
@@ -326,7 +326,7 @@ fn directory_bindings(facts: &[BlobFacts]) -> Vec<Binding> {
     bindings
 }
 
-fn directory_of(path: &str) -> String {
+pub(crate) fn directory_of(path: &str) -> String {
     path.rsplit_once('/').map_or("", |(dir, _)| dir).to_string()
 }
 

@@ -99,6 +99,9 @@ pub fn evidence(rules: &RuleSet, origin: &Origin, bytes: &[u8]) -> Vec<Evidence>
         }
     };
     let name = origin.root_relative.rsplit('/').next().unwrap_or("");
+    // Five SIMD memmem passes measured faster than one overlapping
+    // Aho-Corasick pass over the same needles (registry tree: 1.12 s vs
+    // 1.41 s user CPU), so each kind of evidence checks its own needle.
     let has = |needle: &[u8]| memchr::memmem::find(bytes, needle).is_some();
     if has(b"service_account") {
         gcp_service_account(bytes, &mut add);
@@ -252,13 +255,7 @@ pub fn check(rules: &RuleSet, evidence: &[&Evidence]) -> Vec<Finding> {
             .or_default()
             .push(item);
         if item.at.origin.commit.is_none() {
-            let dir = item
-                .at
-                .origin
-                .root_relative
-                .rsplit_once('/')
-                .map_or("", |(d, _)| d)
-                .to_string();
+            let dir = super::directory_of(&item.at.origin.root_relative);
             by_dir.entry((item.provider, dir)).or_default().push(item);
         }
     }
