@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-use keylint::rules::{RuleSet, RuleSource};
+use keylint::rules::{KeywordScope, RuleSet, RuleSource};
 
 fn rule_files() -> Vec<PathBuf> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("rules");
@@ -89,6 +89,25 @@ fn every_builtin_rule_is_complete() {
         }
         if rule.compiled().secret_group.is_none() {
             problems.push(format!("{id}: no `secret` capture group"));
+        }
+        // The engine runs a rule only on lines holding one of its keywords
+        // (ASCII case-insensitive), unless its keywords are file-level
+        // context: a match without one would be missed.
+        let examples = match rule.keyword_scope {
+            KeywordScope::Line => &rule.examples[..],
+            KeywordScope::File => &[],
+        };
+        for example in examples {
+            for found in rule.compiled().regex.find_iter(example.as_bytes()) {
+                let text = example[found.range()].to_ascii_lowercase();
+                if !rule
+                    .keywords
+                    .iter()
+                    .any(|k| text.contains(&k.to_ascii_lowercase()))
+                {
+                    problems.push(format!("{id}: a match holds no keyword: {text:?}"));
+                }
+            }
         }
         if rule.meta.remediation.len() < 40 {
             problems.push(format!(

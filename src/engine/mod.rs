@@ -3,8 +3,9 @@
 //!
 //! Speed comes from doing little: one Aho-Corasick pass finds every rule
 //! keyword (ASCII case-insensitive); only rules whose keyword occurred run
-//! their `regex::bytes` regex (linear time, no ReDoS); the candidate secret
-//! then has to pass the entropy, placeholder and checksum filters.
+//! their regex (linear time, no ReDoS), and single-line rules only on the
+//! lines holding their keywords; the candidate secret then has to pass the
+//! entropy, placeholder and checksum filters.
 
 pub mod entropy;
 pub mod noise;
@@ -14,6 +15,7 @@ use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use anyhow::{Context, Result};
+use regex_automata::Input;
 
 use std::sync::Arc;
 
@@ -91,11 +93,15 @@ impl Engine {
 
     /// Find every accepted match in `haystack`, sorted by position.
     pub fn find(&self, haystack: &[u8]) -> Vec<RawMatch> {
-        let triggered = self.triggered_rules(haystack);
         let mut found = Vec::new();
         let mut claimed = Vec::new();
-        for rule_index in triggered {
-            self.run_rule(rule_index, haystack, &mut found, &mut claimed);
+        for (rule_index, reach) in self.plan(haystack) {
+            let whole = 0..haystack.len();
+            let windows = match &reach {
+                Reach::Whole => std::slice::from_ref(&whole),
+                Reach::Lines(lines) => &lines[..],
+            };
+            self.run_rule(rule_index, haystack, windows, &mut found, &mut claimed);
         }
         self.drop_shadowed_fallbacks(&mut found, claimed);
         found.sort_by_key(|m| (m.secret.start, m.rule));
@@ -127,33 +133,46 @@ impl Engine {
         });
     }
 
-    /// Which rules must run: one overlapping keyword pass (overlapping, so a
-    /// short keyword like `sk-` can't hide a longer one like `sk-proj-`).
-    fn triggered_rules(&self, haystack: &[u8]) -> Vec<usize> {
-        let rule_count = self.rules.rules.len();
-        let mut triggered = vec![false; rule_count];
-        let mut remaining = rule_count - self.always_run.len();
+    /// Which rules must run, and where, from one overlapping keyword pass
+    /// (overlapping, so a short keyword like `sk-` can't hide a longer one
+    /// like `sk-proj-`).  A line-local rule runs only on the lines holding
+    /// one of its keywords: in keyword-dense text that is a fraction of the
+    /// buffer, and its regex (often a case-insensitive `password|secret|…`
+    /// with no literal prefix to skip ahead on) is the costly part.
+    fn plan(&self, haystack: &[u8]) -> Vec<(usize, Reach)> {
+        let rules = &self.rules.rules;
+        let mut whole = vec![false; rules.len()];
+        let mut lines: Vec<Vec<Range<usize>>> = vec![Vec::new(); rules.len()];
         for &index in &self.always_run {
-            triggered[index] = true;
+            whole[index] = true;
         }
-        if remaining > 0 {
-            let mut keyword_seen = vec![false; self.rules_by_keyword.len()];
-            for hit in self.keywords.find_overlapping_iter(haystack) {
-                let pattern = hit.pattern().as_usize();
-                if std::mem::replace(&mut keyword_seen[pattern], true) {
+        let mut hit_line: Range<usize> = 0..0;
+        for hit in self.keywords.find_overlapping_iter(haystack) {
+            for &rule in &self.rules_by_keyword[hit.pattern().as_usize()] {
+                if whole[rule] {
                     continue;
                 }
-                for &rule in &self.rules_by_keyword[pattern] {
-                    if !std::mem::replace(&mut triggered[rule], true) {
-                        remaining -= 1;
-                    }
+                if !rules[rule].line_local {
+                    whole[rule] = true;
+                    continue;
                 }
-                if remaining == 0 {
-                    break;
+                // Hits arrive ordered by their end, and no keyword holds a
+                // `\n`, so their lines arrive in order too.
+                if hit.start() < hit_line.start || hit.end() > hit_line.end {
+                    hit_line = line_around(haystack, hit.range());
                 }
+                add_window(&mut lines[rule], &hit_line);
             }
         }
-        (0..rule_count).filter(|&i| triggered[i]).collect()
+        let mut plan = Vec::new();
+        for (index, windows) in lines.into_iter().enumerate() {
+            if whole[index] {
+                plan.push((index, Reach::Whole));
+            } else if !windows.is_empty() {
+                plan.push((index, Reach::Lines(windows)));
+            }
+        }
+        plan
     }
 
     /// Run one rule; accepted secrets go to `found`, and candidates of a
@@ -163,36 +182,74 @@ impl Engine {
         &self,
         rule_index: usize,
         haystack: &[u8],
+        windows: &[Range<usize>],
         found: &mut Vec<RawMatch>,
         claimed: &mut Vec<Range<usize>>,
     ) {
         let rule = &self.rules.rules[rule_index];
         let mut last_end = 0;
         let compiled = rule.compiled();
-        for caps in compiled.regex.captures_iter(haystack) {
-            let span = match compiled.secret_group {
-                Some(group) => caps.get(group),
-                None => caps.get(0),
-            };
-            let Some(span) = span else { continue };
-            // A secret already reported by this rule (overlapping alternatives).
-            if span.start() < last_end {
-                continue;
-            }
-            if accept_secret(rule, span.as_bytes()) {
-                last_end = span.end();
-                found.push(RawMatch {
-                    rule: rule_index,
-                    secret: span.range(),
-                });
-            } else if !rule.fallback
-                && rule
-                    .validator
-                    .is_some_and(|v| v.is_checksum() && !v.accepts(span.as_bytes()))
-            {
-                claimed.push(span.range());
+        for window in windows {
+            let input = Input::new(haystack).range(window.clone());
+            for caps in compiled.regex.captures_iter(input) {
+                let span = match compiled.secret_group {
+                    Some(group) => caps.get_group(group),
+                    None => caps.get_match().map(|m| m.span()),
+                };
+                let Some(span) = span else { continue };
+                let secret = span.range();
+                // A secret already reported by this rule (overlapping
+                // alternatives, or the same line reached by two windows).
+                if secret.start < last_end {
+                    continue;
+                }
+                let bytes = &haystack[secret.clone()];
+                if accept_secret(rule, bytes) {
+                    last_end = secret.end;
+                    found.push(RawMatch {
+                        rule: rule_index,
+                        secret,
+                    });
+                } else if !rule.fallback
+                    && rule
+                        .validator
+                        .is_some_and(|v| v.is_checksum() && !v.accepts(bytes))
+                {
+                    claimed.push(secret);
+                }
             }
         }
+    }
+}
+
+/// Where a triggered rule runs.
+enum Reach {
+    Whole,
+    /// Whole lines with the `\n` on either side, in order, not overlapping.
+    Lines(Vec<Range<usize>>),
+}
+
+/// Two windows closer than this are searched as one: fewer regex calls, and
+/// the lines between are searched too, which can only find what a
+/// whole-buffer search would.
+const WINDOW_MERGE_GAP: usize = 256;
+
+/// The line holding `span` (which holds no `\n`), with the `\n` before
+/// and after it: a line-local match may consume those (see
+/// `rules::matches_within_a_line`).
+fn line_around(haystack: &[u8], span: Range<usize>) -> Range<usize> {
+    let start = memchr::memrchr(b'\n', &haystack[..span.start]).unwrap_or(0);
+    let end =
+        memchr::memchr(b'\n', &haystack[span.end..]).map_or(haystack.len(), |i| span.end + i + 1);
+    start..end
+}
+
+fn add_window(windows: &mut Vec<Range<usize>>, line: &Range<usize>) {
+    match windows.last_mut() {
+        Some(last) if line.start <= last.end + WINDOW_MERGE_GAP => {
+            last.end = last.end.max(line.end)
+        }
+        _ => windows.push(line.clone()),
     }
 }
 
@@ -315,5 +372,113 @@ remediation = "r"
         // A value that fails the specific rule's checksum is no one's.
         let bad = TOK.replace("8mX", "8mY");
         assert!(ids(&engine, &format!(r#"token = "{bad}""#)).is_empty());
+    }
+
+    const WINDOW_RULES: &str = r#"
+[[rule]]
+id = "bounded"
+name = "n"
+provider = "t"
+severity = "low"
+keywords = ["key_"]
+regex = '''(?:^|[^A-Za-z0-9])(?P<secret>key_[a-z0-9]{8})(?:[^A-Za-z0-9]|$)'''
+remediation = "r"
+
+[[rule]]
+id = "env"
+name = "n"
+provider = "t"
+severity = "low"
+keywords = ["pass"]
+regex = '''(?m)^[ \t]*[A-Z_]*PASS[A-Z_]*=(?P<secret>[a-z0-9]{8})[ \t]*$'''
+remediation = "r"
+
+[[rule]]
+id = "context"
+name = "n"
+provider = "t"
+severity = "low"
+keywords = ["acme"]
+keyword_scope = "file"
+regex = '''\b(?P<secret>AC[0-9a-f]{8})\b'''
+remediation = "r"
+
+[[rule]]
+id = "multiline"
+name = "n"
+provider = "t"
+severity = "low"
+keywords = ["BEGIN"]
+regex = '''BEGIN\n(?P<secret>[a-z]{8})\nEND'''
+remediation = "r"
+"#;
+
+    fn window_engine() -> Engine {
+        let source = RuleSource {
+            origin: "test".into(),
+            text: WINDOW_RULES.into(),
+            eager: true,
+        };
+        Engine::new(RuleSet::from_sources(&[source]).unwrap()).unwrap()
+    }
+
+    fn secrets(engine: &Engine, text: &str) -> Vec<(String, String)> {
+        engine
+            .find(text.as_bytes())
+            .iter()
+            .map(|m| {
+                let id = engine.metas()[m.rule].id.clone();
+                (id, text[m.secret.clone()].to_string())
+            })
+            .collect()
+    }
+
+    fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
+        expected
+            .iter()
+            .map(|(id, secret)| (id.to_string(), secret.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn only_single_line_rules_with_in_match_keywords_run_in_windows() {
+        let engine = window_engine();
+        let line_local: Vec<bool> = engine.rules().iter().map(|r| r.line_local).collect();
+        assert_eq!(line_local, [true, true, false, false]);
+    }
+
+    #[test]
+    fn windows_find_matches_at_line_edges_far_apart() {
+        let engine = window_engine();
+        // Filler lines put every match in a window of its own.
+        let filler = "filler line without any keyword at all\n".repeat(20);
+        let text = format!(
+            "key_q8w3k5z1 first\n{filler}  DB_PASSWORD=m4k9q2w7\n{filler}tail key_z7x5c3v1"
+        );
+        assert_eq!(
+            secrets(&engine, &text),
+            pairs(&[
+                ("bounded", "key_q8w3k5z1"),
+                ("env", "m4k9q2w7"),
+                ("bounded", "key_z7x5c3v1"),
+            ])
+        );
+        // `(?m)^` is the start of a line, not of the window: a keyword-free
+        // prefix on the same line still rules the match out.
+        let prefixed = format!("{filler}x DB_PASSWORD=m4k9q2w7\n");
+        assert!(secrets(&engine, &prefixed).is_empty());
+    }
+
+    #[test]
+    fn file_scope_keywords_and_multiline_rules_see_the_whole_buffer() {
+        let engine = window_engine();
+        let filler = "filler line without any keyword at all\n".repeat(20);
+        let text =
+            format!("# acme client\n{filler}sid = AC0f4e9a7b\n{filler}BEGIN\nqwkzmxtr\nEND\n");
+        assert_eq!(
+            secrets(&engine, &text),
+            pairs(&[("context", "AC0f4e9a7b"), ("multiline", "qwkzmxtr")])
+        );
+        assert!(secrets(&engine, "sid = AC0f4e9a7b").is_empty());
     }
 }

@@ -13,7 +13,9 @@ use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
 use anyhow::{Context, Result, bail};
-use regex::bytes::{Regex, RegexBuilder};
+use regex_automata::meta::Regex;
+use regex_automata::util::syntax;
+use regex_syntax::hir::Hir;
 use serde::{Deserialize, Serialize};
 
 pub use validate::Validator;
@@ -61,6 +63,19 @@ pub enum RuleKind {
     Analysis,
 }
 
+/// Where a rule's keywords must occur for its regex to run there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum KeywordScope {
+    /// On a line the match touches (the default): the keyword is part of
+    /// what the regex matches, e.g. a prefix like `sk-proj-`.
+    #[default]
+    Line,
+    /// Anywhere in the file: the keyword is context that the match itself
+    /// need not hold (`twilio` for Twilio's bare `SK…` key SIDs).
+    File,
+}
+
 /// One `[[rule]]` table exactly as written in a rule file.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -75,6 +90,9 @@ pub struct RuleSpec {
     pub keywords: Vec<String>,
     /// Why a rule may run on every byte; required when `keywords` is empty.
     pub keywordless_reason: Option<String>,
+    /// Where a keyword must occur for the rule to run there (see `KeywordScope`).
+    #[serde(default)]
+    pub keyword_scope: KeywordScope,
     /// Required, except for `analysis` rules, which must have none.
     pub regex: Option<String>,
     pub min_entropy: Option<f64>,
@@ -128,6 +146,11 @@ pub struct Rule {
     /// Built on first use (`compiled`): a scan compiles only the rules whose
     /// keywords occur, so start-up stays small however many rules exist.
     compiled: OnceLock<Compiled>,
+    /// Its keywords are part of its matches (`KeywordScope::Line`) and no
+    /// match spans a line break (`matches_within_a_line`): the engine runs
+    /// the regex only on the lines where a keyword occurs.
+    pub line_local: bool,
+    pub keyword_scope: KeywordScope,
     pub min_entropy: Option<f64>,
     pub validator: Option<Validator>,
     pub placeholder_filter: bool,
@@ -159,13 +182,23 @@ impl Rule {
     }
 }
 
+/// Compiled as `regex::bytes::Regex` compiles (leftmost-first, no UTF-8
+/// requirement), but with `regex-automata`'s API, whose searches take a
+/// span of the haystack and still see the bytes around it (`\b`, `^`):
+/// the engine searches windows of a buffer, not copies of them.
 fn compile_pattern(pattern: &str) -> Result<Compiled> {
-    let regex = RegexBuilder::new(pattern)
-        .size_limit(16 << 20)
-        .dfa_size_limit(16 << 20)
-        .build()?;
+    let regex = Regex::builder()
+        .syntax(syntax::Config::new().utf8(false))
+        .configure(
+            Regex::config()
+                .utf8_empty(false)
+                .nfa_size_limit(Some(16 << 20))
+                .hybrid_cache_capacity(16 << 20),
+        )
+        .build(pattern)?;
     let secret_group = regex
-        .capture_names()
+        .group_info()
+        .pattern_names(regex_automata::PatternID::ZERO)
         .position(|name| name == Some("secret"));
     Ok(Compiled {
         regex,
@@ -222,35 +255,97 @@ pub fn compile_rule(spec: RuleSpec, origin: &str, eager: bool) -> Result<Rule> {
     let ctx = || format!("{origin}: rule `{}`", spec.id);
     check_spec(&spec).with_context(ctx)?;
     let pattern = spec.regex.clone().unwrap_or_default();
+    // Parsing is cheap next to compiling: always parse (syntax errors and
+    // line locality), compile now only if `eager`.
+    let hir = regex_syntax::ParserBuilder::new()
+        .utf8(false)
+        .build()
+        .parse(&pattern)
+        .with_context(|| format!("{}: invalid regex", ctx()))?;
     let compiled = OnceLock::new();
     if eager {
         let built =
             compile_pattern(&pattern).with_context(|| format!("{}: invalid regex", ctx()))?;
         compiled.set(built).expect("a fresh cell is empty");
-    } else {
-        regex_syntax::ParserBuilder::new()
-            .utf8(false)
-            .build()
-            .parse(&pattern)
-            .with_context(|| format!("{}: invalid regex", ctx()))?;
     }
     let validator = match &spec.validate {
         Some(name) => Some(Validator::from_name(name).with_context(ctx)?),
         None => None,
     };
+    let line_local = spec.keyword_scope == KeywordScope::Line
+        && !pattern.is_empty()
+        && matches_within_a_line(&hir);
     Ok(Rule {
         keywords: spec.keywords.clone(),
+        keyword_scope: spec.keyword_scope,
         min_entropy: spec.min_entropy,
         placeholder_filter: spec.placeholder_filter,
         fallback: spec.fallback,
         examples: spec.examples.clone(),
         counter_examples: spec.counter_examples.clone(),
         meta: Arc::new(meta_of(spec)),
+        line_local,
         pattern,
         compiled,
         validator,
         origin: origin.to_string(),
     })
+}
+
+/// Whether every match of `hir` lies within one line, give or take the
+/// `\n` on either side: it may consume a `\n` only as its first or last
+/// byte (a one-byte boundary like `(?:^|[^A-Za-z0-9])` at either end).  Such
+/// a rule needs to run only around the lines where its keywords occur.
+fn matches_within_a_line(hir: &Hir) -> bool {
+    use regex_syntax::hir::HirKind;
+    let edge = |part: &Hir| !consumes_newline(part) || at_most_one_char(part);
+    match hir.kind() {
+        HirKind::Capture(capture) => matches_within_a_line(&capture.sub),
+        HirKind::Concat(parts) => parts.iter().enumerate().all(|(i, part)| {
+            if i == 0 || i == parts.len() - 1 {
+                edge(part)
+            } else {
+                !consumes_newline(part)
+            }
+        }),
+        _ => edge(hir),
+    }
+}
+
+/// Whether `hir` consumes at most one character (so a `\n` it consumes is
+/// all it consumes).
+fn at_most_one_char(hir: &Hir) -> bool {
+    use regex_syntax::hir::HirKind;
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) | HirKind::Class(_) => true,
+        HirKind::Literal(literal) => literal.0.len() <= 1,
+        HirKind::Capture(capture) => at_most_one_char(&capture.sub),
+        HirKind::Alternation(parts) => parts.iter().all(at_most_one_char),
+        HirKind::Repetition(repetition) => {
+            repetition.max == Some(1) && at_most_one_char(&repetition.sub)
+        }
+        HirKind::Concat(_) => false,
+    }
+}
+
+/// Whether `hir` can consume a `\n` byte anywhere.
+fn consumes_newline(hir: &Hir) -> bool {
+    use regex_syntax::hir::{Class, HirKind};
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => false,
+        HirKind::Literal(literal) => literal.0.contains(&b'\n'),
+        HirKind::Class(Class::Bytes(class)) => class
+            .ranges()
+            .iter()
+            .any(|r| (r.start()..=r.end()).contains(&b'\n')),
+        HirKind::Class(Class::Unicode(class)) => class
+            .ranges()
+            .iter()
+            .any(|r| (r.start()..=r.end()).contains(&'\n')),
+        HirKind::Repetition(repetition) => consumes_newline(&repetition.sub),
+        HirKind::Capture(capture) => consumes_newline(&capture.sub),
+        HirKind::Concat(parts) | HirKind::Alternation(parts) => parts.iter().any(consumes_newline),
+    }
 }
 
 fn meta_of(spec: RuleSpec) -> RuleMeta {
