@@ -3,26 +3,30 @@
 # and against peer scanners, on a deterministic synthetic tree and on a real
 # one.
 #
-#   bench/tree.sh                    # 1 GiB synthetic tree + ~/.cargo/registry/src
+#   bench/tree.sh                    # 1 GiB synthetic tree + two real trees:
+#                                    # ~/.cargo/registry/src and Python's stdlib
 #   SIZE_MB=200 bench/tree.sh        # quicker synthetic tree
+#   REAL_TREE="/a /b" bench/tree.sh  # other real trees (space-separated)
 #   REAL_TREE= bench/tree.sh         # synthetic tree only
 #   SIZE_MB=0 bench/tree.sh          # real tree only
 #
 # Everything is cached under $BENCH_DIR (default /tmp/keylint-bench): the
 # corpus (bench/gen_tree.py, fixed seed), the keyword list, and the peers
 # (ripsecrets via `cargo install --root $BENCH_DIR/cargo-root`;
-# detect-secrets and kingfisher-bin via pip in $BENCH_DIR/venv; set
-# PEERS=0 to skip installing and running them; TOOLS="rg keylint" to run
-# only some tools).
+# detect-secrets and kingfisher-bin via pip in $BENCH_DIR/venv; secretlint
+# with its recommended preset via npm in $BENCH_DIR/npm; set PEERS=0 to
+# skip installing and running them; TOOLS="rg keylint" to run only some
+# tools).
 #
 # Per tool and corpus: one run under `/usr/bin/time -v` (warms the cache,
 # gives peak RSS and the findings count; killed after $TIMEOUT s, default
 # 120, and then reported as "timeout"), then `hyperfine` for the wall
 # median of $RUNS (default 3) runs.  The floor is
 # `rg -c -i -F -f <keylint's keyword list>` (every keyword of rules/*.toml);
-# its "findings" are the lines holding a keyword.  detect-secrets is slow:
-# it runs on a small subset (the first $SUBSET_MB MiB of files, default 2,
-# copied to $BENCH_DIR) next to keylint on the same subset.
+# its "findings" are the lines holding a keyword.  detect-secrets and
+# secretlint are slow (secretlint did not finish the 200 MiB tree in
+# 300 s): they run on a small subset (the first $SUBSET_MB MiB of files,
+# default 2, copied to $BENCH_DIR) next to keylint on the same subset.
 # The markdown table and ratios are printed and saved to
 # $BENCH_DIR/tree-results.md.
 set -euo pipefail
@@ -30,12 +34,16 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 DIR=${BENCH_DIR:-/tmp/keylint-bench}
 SIZE_MB=${SIZE_MB:-1024}
-REAL_TREE=${REAL_TREE-$(ls -d "$HOME"/.cargo/registry/src/*/ 2>/dev/null | head -1)}
+# Real trees: the unpacked crates cargo fetched (~190 crates, ~10k files)
+# and the Python installation's library directory (stdlib and
+# site-packages, ~47k files, a third of them .pyc binaries).
+REAL_TREE=${REAL_TREE-$(ls -d "$HOME"/.cargo/registry/src/*/ 2>/dev/null | head -1) \
+    $(python3 -c 'import sysconfig; print(sysconfig.get_paths()["stdlib"])' 2>/dev/null)}
 RUNS=${RUNS:-3}
 TIMEOUT=${TIMEOUT:-120}
 SUBSET_MB=${SUBSET_MB:-2}
 PEERS=${PEERS:-1}
-TOOLS=${TOOLS:-rg keylint ripsecrets kingfisher detect-secrets}
+TOOLS=${TOOLS:-rg keylint ripsecrets kingfisher detect-secrets secretlint}
 BIN=${CARGO_TARGET_DIR:-$ROOT/target}/release/keylint
 mkdir -p "$DIR"
 DIR=$(cd "$DIR" && pwd)
@@ -63,6 +71,7 @@ PY
 RIPSECRETS=$DIR/cargo-root/bin/ripsecrets
 DETECT=$DIR/venv/bin/detect-secrets
 KINGFISHER=$DIR/venv/bin/kingfisher
+SECRETLINT=$DIR/npm/node_modules/.bin/secretlint
 if [ "$PEERS" = 1 ]; then
     if [ ! -x "$RIPSECRETS" ]; then
         echo "installing ripsecrets (cargo install; a few minutes) ..." >&2
@@ -73,6 +82,14 @@ if [ "$PEERS" = 1 ]; then
         { python3 -m venv "$DIR/venv" && "$DIR/venv/bin/pip" install --quiet detect-secrets kingfisher-bin; } ||
             echo "pip install failed" >&2
     fi
+    if [ ! -x "$SECRETLINT" ]; then
+        echo "installing secretlint (npm) ..." >&2
+        { mkdir -p "$DIR/npm" && cd "$DIR/npm" && npm init -y >/dev/null &&
+            npm install --silent secretlint @secretlint/secretlint-rule-preset-recommend; } ||
+            echo "npm install failed" >&2
+        cd "$ROOT"
+    fi
+    echo '{"rules":[{"id":"@secretlint/secretlint-rule-preset-recommend"}]}' >"$DIR/secretlintrc.json"
 fi
 
 # --- corpus --------------------------------------------------------------
@@ -87,7 +104,9 @@ if [ "$SIZE_MB" != 0 ]; then
     fi
     corpora+=("$tree")
 fi
-[ -n "$REAL_TREE" ] && corpora+=("${REAL_TREE%/}")
+for real in $REAL_TREE; do
+    corpora+=("${real%/}")
+done
 
 # Copies the first $SUBSET_MB MiB of files (sorted paths) of $1 to $2, once.
 subset() {
@@ -131,6 +150,8 @@ try:
         print(len(json.load(open(path))["findings"]))
     elif kind == "detect-secrets":
         print(sum(len(v) for v in json.load(open(path))["results"].values()))
+    elif kind == "secretlint":  # --format unix: one "path:line:col: ..." line per finding
+        print(sum(1 for l in open(path, errors="replace") if l.startswith("/")))
 except Exception as e:  # noqa: BLE001
     print("?")
 PY
@@ -171,7 +192,7 @@ for corpus in "${corpora[@]}"; do
     label="$name ($size MiB, $files files)"
     [ -f "$corpus.expected" ] && label="$name ($size MiB, $files files, $(cat "$corpus.expected") planted)"
     echo "== $label" >&2
-    med_rg=timeout med_keylint=timeout med_ripsecrets=timeout med_kingfisher=timeout med_detect_secrets=timeout
+    med_rg=timeout med_keylint=timeout med_ripsecrets=timeout med_kingfisher=timeout med_detect_secrets=timeout med_secretlint=timeout
     bench_tool "$label" rg 'floor: `rg -c -i -F -f keywords`' rg -c -i -F -f "$DIR/keywords.txt" "$corpus"
     RESULT_FILE=$DIR/keylint.json bench_tool "$label" keylint '**keylint scan**' \
         "$BIN" scan "$corpus" --format json --output "$DIR/keylint.json"
@@ -189,21 +210,25 @@ for corpus in "${corpora[@]}"; do
             if [ "${!v}" = timeout ]; then line+=", keylint/$peer < $(awk -v k="$med_keylint" -v t="$TIMEOUT" 'BEGIN { printf "%.3fx", k / t }')"
             else line+=", keylint/$peer $(awk -v k="$med_keylint" -v p="${!v}" 'BEGIN { printf "%.3fx", k / p }')"; fi
         done
-        if [ -x "$DETECT" ]; then
+        if [ -x "$DETECT" ] || [ -x "$SECRETLINT" ]; then
             sub=$DIR/subset-$name
             subset "$corpus" "$sub"
             slabel="subset of $name ($(du -sm "$sub" | cut -f1) MiB, $(find "$sub" -type f | wc -l) files)"
             RESULT_FILE=$DIR/keylint.json bench_tool "$slabel" keylint '**keylint scan**' \
                 "$BIN" scan "$sub" --format json --output "$DIR/keylint.json"
             sub_keylint=$med_keylint
-            # detect-secrets finds nothing given a path outside the current
-            # directory: run it from inside the subset.
-            bench_tool "$slabel" detect-secrets 'detect-secrets (`--all-files`)' \
+            # Both scan only below the current directory: run them from
+            # inside the subset.
+            [ -x "$DETECT" ] && bench_tool "$slabel" detect-secrets 'detect-secrets (`--all-files`)' \
                 env -C "$sub" "$DETECT" scan --all-files .
-            v=$med_detect_secrets
-            if ! wanted detect-secrets; then :
-            elif [ "$v" = timeout ]; then line+=", keylint/detect-secrets (subset) < $(awk -v k="$sub_keylint" -v t="$TIMEOUT" 'BEGIN { printf "%.3fx", k / t }')"
-            else line+=", keylint/detect-secrets (subset) $(awk -v k="$sub_keylint" -v p="$v" 'BEGIN { printf "%.3fx", k / p }')"; fi
+            [ -x "$SECRETLINT" ] && bench_tool "$slabel" secretlint 'secretlint (recommended preset)' \
+                env -C "$sub" "$SECRETLINT" --secretlintrc "$DIR/secretlintrc.json" --format unix '**/*'
+            for peer in detect-secrets secretlint; do
+                wanted "$peer" || continue
+                v=med_${peer//-/_}
+                if [ "${!v}" = timeout ]; then line+=", keylint/$peer (subset) < $(awk -v k="$sub_keylint" -v t="$TIMEOUT" 'BEGIN { printf "%.3fx", k / t }')"
+                else line+=", keylint/$peer (subset) $(awk -v k="$sub_keylint" -v p="${!v}" 'BEGIN { printf "%.3fx", k / p }')"; fi
+            done
         fi
     fi
     ratios+=("$line")
