@@ -3,6 +3,7 @@
 #
 #   bench/history.sh            # full size: 50,000 commits, 200,000 blobs
 #   COMMITS=5000 bench/history.sh   # quicker
+#   REAL_REPO=/path/to/repo.git bench/history.sh   # also a real history
 #
 # Builds (once, cached under $BENCH_DIR, default /tmp/keylint-bench) a bare
 # repository with `git fast-import` from bench/gen_history.py, then prints
@@ -10,6 +11,11 @@
 # --batch-all-objects --batch > /dev/null` (one process reading every
 # object), as a ratio; medians of $RUNS runs, warm cache.  Then the staged
 # benchmark: a 20-file change staged in a $WIDE_FILES-file repository.
+# With REAL_REPO (a clone, bare or not, of a real project: e.g. rust-lang/cargo,
+# ~35k commits), the same history measurement runs on it too.  Where
+# bench/tree.sh installed kingfisher ($BENCH_DIR/venv), it is measured as a
+# peer on the same histories (one run: wall, peak RSS, findings); PEERS=0
+# skips it.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,6 +24,8 @@ COMMITS=${COMMITS:-50000}
 PER_COMMIT=${FILES_PER_COMMIT:-4}
 WIDE_FILES=${WIDE_FILES:-50000}
 RUNS=${RUNS:-3}
+PEERS=${PEERS:-1}
+KINGFISHER=$DIR/venv/bin/kingfisher
 BIN=${CARGO_TARGET_DIR:-$ROOT/target}/release/keylint
 mkdir -p "$DIR"
 
@@ -52,28 +60,48 @@ measure() {
 }
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
-git -C "$repo" cat-file --batch-all-objects --batch >/dev/null # warm the cache
-floor_runs=() keylint_runs=() rss_runs=()
-for _ in $(seq "$RUNS"); do
-    read -r wall _ < <(measure git -C "$repo" cat-file --batch-all-objects --batch)
-    floor_runs+=("$wall")
-    read -r wall rss < <(measure "$BIN" history "$repo" --format json --output "$DIR/history.json")
-    keylint_runs+=("$wall")
-    rss_runs+=("$rss")
-done
-floor=$(printf '%s\n' "${floor_runs[@]}" | median)
-wall=$(printf '%s\n' "${keylint_runs[@]}" | median)
-rss=$(printf '%s\n' "${rss_runs[@]}" | sort -n | tail -1)
-python3 - "$DIR/history.json" <<'PY'
+# bench_history REPO: keylint history against the cat-file floor on REPO.
+bench_history() {
+    local repo=$1 floor wall rss
+    local floor_runs=() keylint_runs=() rss_runs=()
+    git -C "$repo" cat-file --batch-all-objects --batch >/dev/null # warm the cache
+    for _ in $(seq "$RUNS"); do
+        read -r wall _ < <(measure git -C "$repo" cat-file --batch-all-objects --batch)
+        floor_runs+=("$wall")
+        read -r wall rss < <(measure "$BIN" history "$repo" --format json --output "$DIR/history.json")
+        keylint_runs+=("$wall")
+        rss_runs+=("$rss")
+    done
+    floor=$(printf '%s\n' "${floor_runs[@]}" | median)
+    wall=$(printf '%s\n' "${keylint_runs[@]}" | median)
+    rss=$(printf '%s\n' "${rss_runs[@]}" | sort -n | tail -1)
+    python3 - "$DIR/history.json" <<'PY'
 import json, sys
 s = json.load(open(sys.argv[1]))["summary"]
 print(f"keylint: {s['commits_walked']} commits, {s['trees_walked']} trees, "
       f"{s['blobs_scanned']} blobs ({s['bytes_scanned'] / 2**20:.0f} MiB), {s['findings']} findings")
 PY
-echo "floor   git cat-file --batch-all-objects --batch: ${floor}s (runs: ${floor_runs[*]})"
-echo "keylint history:                                ${wall}s (runs: ${keylint_runs[*]})"
-awk -v k="$wall" -v f="$floor" -v r="$rss" 'BEGIN {
-    printf "ratio keylint / floor: %.2fx (target <= 1.5x); peak RSS %.0f MiB (target < 1024)\n", k / f, r / 1024 }'
+    echo "floor   git cat-file --batch-all-objects --batch: ${floor}s (runs: ${floor_runs[*]})"
+    echo "keylint history:                                ${wall}s (runs: ${keylint_runs[*]})"
+    awk -v k="$wall" -v f="$floor" -v r="$rss" 'BEGIN {
+        printf "ratio keylint / floor: %.2fx (target <= 1.5x); peak RSS %.0f MiB (target < 1024)\n", k / f, r / 1024 }'
+    if [ "$PEERS" = 1 ] && [ -x "$KINGFISHER" ]; then
+        local peer peer_rss found
+        read -r peer peer_rss < <(measure "$KINGFISHER" scan "$repo" --git-history full --no-validate \
+            --no-update-check --no-binary --no-extract-archives --format json --output "$DIR/kingfisher-history.json")
+        found=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["findings"]))' \
+            "$DIR/kingfisher-history.json" 2>/dev/null || echo "?")
+        awk -v k="$wall" -v p="$peer" -v r="$peer_rss" -v n="$found" 'BEGIN {
+            printf "peer kingfisher (--git-history full --no-validate): %.2fs, peak RSS %.0f MiB, %s findings; keylint/kingfisher %.2fx\n", p, r / 1024, n, k / p }'
+    fi
+}
+
+bench_history "$repo"
+if [ -n "${REAL_REPO:-}" ]; then
+    echo "real repo: $REAL_REPO: $(git -C "$REAL_REPO" rev-list --all --count) commits," \
+        "$(git -C "$REAL_REPO" count-objects -vH | awk '/size-pack/ { print $2 $3 }') packed"
+    bench_history "$REAL_REPO"
+fi
 
 # --- staged ------------------------------------------------------------
 wide=$DIR/wide-$WIDE_FILES
