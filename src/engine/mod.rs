@@ -15,11 +15,16 @@ use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use anyhow::{Context, Result};
-use regex_automata::Input;
+use std::cell::RefCell;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use regex_automata::meta::Cache;
+use regex_automata::util::primitives::NonMaxUsize;
+use regex_automata::{Anchored, Input};
 
 use std::sync::Arc;
 
-use crate::rules::{Rule, RuleMeta, RuleSet};
+use crate::rules::{Compiled, Rule, RuleMeta, RuleSet};
 
 /// One accepted match, as byte offsets into the scanned buffer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,6 +43,8 @@ pub struct Engine {
     rules_by_keyword: Vec<Vec<usize>>,
     /// Rules without keywords: they run on every buffer.
     always_run: Vec<usize>,
+    /// Tells this engine's per-thread `Scratch` from another engine's.
+    id: u64,
 }
 
 impl Engine {
@@ -69,12 +76,14 @@ impl Engine {
             .match_kind(MatchKind::Standard)
             .build(&patterns)
             .context("cannot build the keyword automaton")?;
+        static NEXT_ID: AtomicU64 = AtomicU64::new(0);
         Ok(Engine {
             metas: rules.metas(),
             rules,
             keywords,
             rules_by_keyword,
             always_run,
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
         })
     }
 
@@ -93,16 +102,24 @@ impl Engine {
 
     /// Find every accepted match in `haystack`, sorted by position.
     pub fn find(&self, haystack: &[u8]) -> Vec<RawMatch> {
-        let mut found = Vec::new();
-        let mut claimed = Vec::new();
-        for (rule_index, reach) in self.plan(haystack) {
-            let whole = 0..haystack.len();
-            let windows = match &reach {
-                Reach::Whole => std::slice::from_ref(&whole),
-                Reach::Lines(lines) => &lines[..],
-            };
-            self.run_rule(rule_index, haystack, windows, &mut found, &mut claimed);
-        }
+        self.find_planned(haystack, self.plan(haystack))
+    }
+
+    fn find_planned(&self, haystack: &[u8], plan: Vec<(usize, Reach)>) -> Vec<RawMatch> {
+        let mut verdicts = Verdicts::default();
+        SCRATCH.with_borrow_mut(|scratch| {
+            scratch.prepare(self);
+            for (rule_index, reach) in plan {
+                let search = RuleSearch {
+                    rule_index,
+                    haystack,
+                };
+                self.run_rule(search, &reach, scratch, &mut verdicts);
+            }
+        });
+        let Verdicts {
+            mut found, claimed, ..
+        } = verdicts;
         self.drop_shadowed_fallbacks(&mut found, claimed);
         found.sort_by_key(|m| (m.secret.start, m.rule));
         found
@@ -142,7 +159,7 @@ impl Engine {
     fn plan(&self, haystack: &[u8]) -> Vec<(usize, Reach)> {
         let rules = &self.rules.rules;
         let mut whole = vec![false; rules.len()];
-        let mut lines: Vec<Vec<Range<usize>>> = vec![Vec::new(); rules.len()];
+        let mut spans: Vec<Vec<Range<usize>>> = vec![Vec::new(); rules.len()];
         for &index in &self.always_run {
             whole[index] = true;
         }
@@ -161,63 +178,215 @@ impl Engine {
                 if hit.start() < hit_line.start || hit.end() > hit_line.end {
                     hit_line = line_around(haystack, hit.range());
                 }
-                add_window(&mut lines[rule], &hit_line);
+                if rules[rule].keyword_anchored {
+                    spans[rule].push(hit.start()..hit_line.end);
+                } else {
+                    add_window(&mut spans[rule], &hit_line);
+                }
             }
         }
         let mut plan = Vec::new();
-        for (index, windows) in lines.into_iter().enumerate() {
-            if whole[index] {
-                plan.push((index, Reach::Whole));
-            } else if !windows.is_empty() {
-                plan.push((index, Reach::Lines(windows)));
-            }
+        for (index, mut spans) in spans.into_iter().enumerate() {
+            let reach = if whole[index] {
+                Reach::Whole
+            } else if spans.is_empty() {
+                continue;
+            } else if rules[index].keyword_anchored {
+                // Ordered by end, a longer keyword can start before a
+                // shorter one reported earlier.
+                if !spans.is_sorted_by_key(|s| s.start) {
+                    spans.sort_unstable_by_key(|s| s.start);
+                }
+                spans.dedup_by_key(|s| s.start);
+                Reach::KeywordStarts(spans)
+            } else {
+                Reach::Lines(spans)
+            };
+            plan.push((index, reach));
         }
         plan
     }
 
-    /// Run one rule; accepted secrets go to `found`, and candidates of a
-    /// non-fallback rule that failed its checksum to `claimed` (see
-    /// `drop_shadowed_fallbacks`).
+    /// Run one rule where the plan says; accepted secrets go to `found`, and
+    /// candidates of a non-fallback rule that failed its checksum to
+    /// `claimed` (see `drop_shadowed_fallbacks`).
     fn run_rule(
         &self,
-        rule_index: usize,
-        haystack: &[u8],
-        windows: &[Range<usize>],
-        found: &mut Vec<RawMatch>,
-        claimed: &mut Vec<Range<usize>>,
+        search: RuleSearch,
+        reach: &Reach,
+        scratch: &mut Scratch,
+        verdicts: &mut Verdicts,
     ) {
-        let rule = &self.rules.rules[rule_index];
-        let mut last_end = 0;
-        let compiled = rule.compiled();
-        for window in windows {
-            let input = Input::new(haystack).range(window.clone());
-            for caps in compiled.regex.captures_iter(input) {
-                let span = match compiled.secret_group {
-                    Some(group) => caps.get_group(group),
-                    None => caps.get_match().map(|m| m.span()),
-                };
-                let Some(span) = span else { continue };
-                let secret = span.range();
-                // A secret already reported by this rule (overlapping
-                // alternatives, or the same line reached by two windows).
-                if secret.start < last_end {
-                    continue;
-                }
-                let bytes = &haystack[secret.clone()];
-                if accept_secret(rule, bytes) {
-                    last_end = secret.end;
-                    found.push(RawMatch {
-                        rule: rule_index,
-                        secret,
-                    });
-                } else if !rule.fallback
-                    && rule
-                        .validator
-                        .is_some_and(|v| v.is_checksum() && !v.accepts(bytes))
-                {
-                    claimed.push(secret);
+        let rule = &self.rules.rules[search.rule_index];
+        let mut searcher = scratch.searcher(search, rule.compiled());
+        match reach {
+            Reach::Whole => {
+                let whole = 0..search.haystack.len();
+                searcher.run(self, whole, Anchored::No, verdicts);
+            }
+            Reach::Lines(windows) if rule.line_anchored => {
+                for window in windows {
+                    for start in line_starts(search.haystack, window.clone()) {
+                        // A line start inside an accepted secret is no
+                        // start for an unanchored search either.
+                        if start >= verdicts.last_end {
+                            searcher.run(self, start..window.end, Anchored::Yes, verdicts);
+                        }
+                    }
                 }
             }
+            Reach::Lines(windows) => {
+                for window in windows {
+                    searcher.run(self, window.clone(), Anchored::No, verdicts);
+                }
+            }
+            Reach::KeywordStarts(spans) => {
+                for span in spans {
+                    if span.start >= verdicts.last_end {
+                        searcher.run(self, span.clone(), Anchored::Yes, verdicts);
+                    }
+                }
+            }
+        }
+        verdicts.last_end = 0;
+    }
+
+    /// Keep or drop one candidate secret of a rule.
+    fn judge(
+        &self,
+        rule_index: usize,
+        secret: Range<usize>,
+        haystack: &[u8],
+        verdicts: &mut Verdicts,
+    ) {
+        // A secret already reported by this rule (overlapping alternatives,
+        // or the same line reached by two windows).
+        if secret.start < verdicts.last_end {
+            return;
+        }
+        let rule = &self.rules.rules[rule_index];
+        let bytes = &haystack[secret.clone()];
+        if accept_secret(rule, bytes) {
+            verdicts.last_end = secret.end;
+            verdicts.found.push(RawMatch {
+                rule: rule_index,
+                secret,
+            });
+        } else if !rule.fallback
+            && rule
+                .validator
+                .is_some_and(|v| v.is_checksum() && !v.accepts(bytes))
+        {
+            verdicts.claimed.push(secret);
+        }
+    }
+}
+
+/// What the rules decided about their candidates in one buffer.
+#[derive(Default)]
+struct Verdicts {
+    found: Vec<RawMatch>,
+    /// Candidates a specific rule matched but whose checksum failed.
+    claimed: Vec<Range<usize>>,
+    /// End of the current rule's last accepted secret.
+    last_end: usize,
+}
+
+/// One rule searched over one buffer.
+#[derive(Clone, Copy)]
+struct RuleSearch<'h> {
+    rule_index: usize,
+    haystack: &'h [u8],
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+/// A thread's reusable search state: one lazy-DFA cache per rule (made on
+/// the rule's first use on this thread) and one slot buffer.  Without it,
+/// every window would take a cache from the regex's shared pool and
+/// allocate its capture slots: on keyword-dense text, millions of times.
+#[derive(Default)]
+struct Scratch {
+    engine: Option<u64>,
+    caches: Vec<Option<Cache>>,
+    slots: Vec<Option<NonMaxUsize>>,
+}
+
+impl Scratch {
+    /// Caches belong to one engine's regexes: start afresh for another.
+    fn prepare(&mut self, engine: &Engine) {
+        if self.engine != Some(engine.id) {
+            self.engine = Some(engine.id);
+            self.caches.clear();
+            self.caches.resize_with(engine.rules.rules.len(), || None);
+        }
+    }
+
+    fn searcher<'s, 'h>(
+        &'s mut self,
+        search: RuleSearch<'h>,
+        compiled: &'s Compiled,
+    ) -> RegexSearcher<'s, 'h> {
+        let cache =
+            self.caches[search.rule_index].get_or_insert_with(|| compiled.regex.create_cache());
+        let wanted = 2 * (compiled.secret_group.unwrap_or(0) + 1);
+        self.slots.clear();
+        self.slots.resize(wanted, None);
+        RegexSearcher {
+            search,
+            compiled,
+            cache,
+            slots: &mut self.slots,
+        }
+    }
+}
+
+/// One rule's regex, ready to search spans of one buffer.
+struct RegexSearcher<'s, 'h> {
+    search: RuleSearch<'h>,
+    compiled: &'s Compiled,
+    cache: &'s mut Cache,
+    slots: &'s mut [Option<NonMaxUsize>],
+}
+
+impl RegexSearcher<'_, '_> {
+    /// Every match starting in `span` (seeing the bytes around it), judged.
+    fn run(
+        &mut self,
+        engine: &Engine,
+        span: Range<usize>,
+        anchored: Anchored,
+        verdicts: &mut Verdicts,
+    ) {
+        let haystack = self.search.haystack;
+        let regex = &self.compiled.regex;
+        let group = self.compiled.secret_group.unwrap_or(0);
+        let mut input = Input::new(haystack).range(span).anchored(anchored);
+        // Only the slots up to the `secret` group: the regex finds the match
+        // with its DFAs and runs the slower capture engine only on a match,
+        // never on the (many) spans without one.
+        while regex
+            .search_slots_with(self.cache, &input, self.slots)
+            .is_some()
+        {
+            let (Some(start), Some(end)) = (self.slots[0], self.slots[1]) else {
+                break;
+            };
+            let (start, end) = (start.get(), end.get());
+            let secret = self.slots[2 * group]
+                .zip(self.slots[2 * group + 1])
+                .map(|(s, e)| s.get()..e.get());
+            if let Some(secret) = secret {
+                engine.judge(self.search.rule_index, secret, haystack, verdicts);
+            }
+            // Step past an empty match, or the search would stay put.
+            let next = if end == start { end + 1 } else { end };
+            if next > input.end() || anchored == Anchored::Yes {
+                break;
+            }
+            input.set_start(next);
         }
     }
 }
@@ -227,6 +396,9 @@ enum Reach {
     Whole,
     /// Whole lines with the `\n` on either side, in order, not overlapping.
     Lines(Vec<Range<usize>>),
+    /// From each keyword hit to the end of its line, ordered by start: the
+    /// rule's matches start at a keyword (`Rule::keyword_anchored`).
+    KeywordStarts(Vec<Range<usize>>),
 }
 
 /// Windows closer than this are searched as one.  0 measured fastest on
@@ -243,6 +415,18 @@ fn line_around(haystack: &[u8], span: Range<usize>) -> Range<usize> {
     let end =
         memchr::memchr(b'\n', &haystack[span.end..]).map_or(haystack.len(), |i| span.end + i + 1);
     start..end
+}
+
+/// The line starts in `window` (a span of whole lines with the `\n` on
+/// either side), for a rule anchored at line starts.
+fn line_starts(haystack: &[u8], window: Range<usize>) -> impl Iterator<Item = usize> + '_ {
+    let first = (window.start == 0).then_some(0);
+    let after_newlines =
+        memchr::memchr_iter(b'\n', &haystack[window.clone()]).map(move |i| window.start + i + 1);
+    first
+        .into_iter()
+        .chain(after_newlines)
+        .filter(move |&start| start < window.end)
 }
 
 fn add_window(windows: &mut Vec<Range<usize>>, line: &Range<usize>) {
@@ -414,13 +598,17 @@ regex = '''BEGIN\n(?P<secret>[a-z]{8})\nEND'''
 remediation = "r"
 "#;
 
-    fn window_engine() -> Engine {
+    fn engine_with(rules: &str) -> Engine {
         let source = RuleSource {
             origin: "test".into(),
-            text: WINDOW_RULES.into(),
+            text: rules.into(),
             eager: true,
         };
         Engine::new(RuleSet::from_sources(&[source]).unwrap()).unwrap()
+    }
+
+    fn window_engine() -> Engine {
+        engine_with(WINDOW_RULES)
     }
 
     fn secrets(engine: &Engine, text: &str) -> Vec<(String, String)> {
@@ -446,6 +634,30 @@ remediation = "r"
         let engine = window_engine();
         let line_local: Vec<bool> = engine.rules().iter().map(|r| r.line_local).collect();
         assert_eq!(line_local, [true, true, false, false]);
+        let line_anchored: Vec<bool> = engine.rules().iter().map(|r| r.line_anchored).collect();
+        assert_eq!(line_anchored, [false, true, false, false]);
+        // `bounded` starts with a boundary class, not with its keyword.
+        assert!(engine.rules().iter().all(|r| !r.keyword_anchored));
+        let prefixed = engine_with(
+            r#"
+[[rule]]
+id = "prefixed"
+name = "n"
+provider = "t"
+severity = "low"
+keywords = ["tok_", "tok-"]
+regex = '''\b(?P<secret>tok[_-][a-z0-9]{8})\b'''
+remediation = "r"
+"#,
+        );
+        assert!(prefixed.rules()[0].keyword_anchored);
+        let text = "x tok_q8w3k5z1 tok-m4k9q2w7\ntok_z7x5c3v1";
+        let found: Vec<&str> = prefixed
+            .find(text.as_bytes())
+            .iter()
+            .map(|m| &text[m.secret.clone()])
+            .collect();
+        assert_eq!(found, ["tok_q8w3k5z1", "tok-m4k9q2w7", "tok_z7x5c3v1"]);
     }
 
     #[test]
@@ -481,5 +693,49 @@ remediation = "r"
             pairs(&[("context", "AC0f4e9a7b"), ("multiline", "qwkzmxtr")])
         );
         assert!(secrets(&engine, "sid = AC0f4e9a7b").is_empty());
+    }
+
+    /// What a plain search would find: every triggered rule over the whole
+    /// buffer, unanchored (how the engine searched before line windows and
+    /// keyword anchors).
+    fn find_unplanned(engine: &Engine, haystack: &[u8]) -> Vec<RawMatch> {
+        let plan = engine.plan(haystack);
+        let whole = plan
+            .into_iter()
+            .map(|(rule, _)| (rule, Reach::Whole))
+            .collect();
+        engine.find_planned(haystack, whole)
+    }
+
+    #[test]
+    fn planned_search_finds_what_a_whole_buffer_search_finds_in_the_fixtures() {
+        let engine = Engine::new(RuleSet::builtin().unwrap()).unwrap();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let mut files = 0;
+        let mut matches = 0;
+        let mut dirs = vec![root];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                    continue;
+                }
+                let bytes = std::fs::read(&path).unwrap();
+                let planned = engine.find(&bytes);
+                assert_eq!(
+                    planned,
+                    find_unplanned(&engine, &bytes),
+                    "{}",
+                    path.display()
+                );
+                files += 1;
+                matches += planned.len();
+            }
+        }
+        assert!(
+            files > 100 && matches > 400,
+            "{files} files, {matches} matches"
+        );
     }
 }

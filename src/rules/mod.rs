@@ -150,6 +150,14 @@ pub struct Rule {
     /// match spans a line break (`matches_within_a_line`): the engine runs
     /// the regex only on the lines where a keyword occurs.
     pub line_local: bool,
+    /// A line-local rule whose matches start at a line start (`(?m)^…`):
+    /// the engine tries it only there, anchored, so a line that can't
+    /// match costs a few bytes rather than a scan of the whole line.
+    pub line_anchored: bool,
+    /// A line-local rule whose every match starts with one of its keywords
+    /// (`starts_with_a_keyword`): the engine tries it only at its keyword
+    /// hits, anchored.
+    pub keyword_anchored: bool,
     pub keyword_scope: KeywordScope,
     pub min_entropy: Option<f64>,
     pub validator: Option<Validator>,
@@ -275,6 +283,9 @@ pub fn compile_rule(spec: RuleSpec, origin: &str, eager: bool) -> Result<Rule> {
     let line_local = spec.keyword_scope == KeywordScope::Line
         && !pattern.is_empty()
         && matches_within_a_line(&hir);
+    let line_anchored = line_local && starts_at_a_line_start(&hir);
+    let keyword_anchored =
+        line_local && !line_anchored && starts_with_a_keyword(&hir, &spec.keywords);
     Ok(Rule {
         keywords: spec.keywords.clone(),
         keyword_scope: spec.keyword_scope,
@@ -285,6 +296,8 @@ pub fn compile_rule(spec: RuleSpec, origin: &str, eager: bool) -> Result<Rule> {
         counter_examples: spec.counter_examples.clone(),
         meta: Arc::new(meta_of(spec)),
         line_local,
+        line_anchored,
+        keyword_anchored,
         pattern,
         compiled,
         validator,
@@ -309,6 +322,148 @@ fn matches_within_a_line(hir: &Hir) -> bool {
             }
         }),
         _ => edge(hir),
+    }
+}
+
+/// Whether every match of `hir` starts with one of `keywords` (ASCII
+/// case-insensitively), judged from the literal prefixes the regex allows.
+fn starts_with_a_keyword(hir: &Hir, keywords: &[String]) -> bool {
+    let keywords: Vec<Vec<u8>> = keywords
+        .iter()
+        .map(|k| k.to_ascii_lowercase().into_bytes())
+        .collect();
+    match literal_prefixes(hir) {
+        Some(prefixes) => prefixes
+            .iter()
+            .all(|p| keywords.iter().any(|k| p.bytes.starts_with(k))),
+        None => false,
+    }
+}
+
+/// A literal every match of some branch of a regex starts with (ASCII
+/// lowercase); `exact` if the branch matches exactly it.
+#[derive(Clone, PartialEq, Eq)]
+struct Prefix {
+    bytes: Vec<u8>,
+    exact: bool,
+}
+
+/// More prefixes than this and the analysis gives up (the rule then runs
+/// on whole lines, which is always correct).
+const MAX_PREFIXES: usize = 256;
+
+/// The literal prefixes of `hir`, case-folded: every match starts with one
+/// of them.  `None` where that can't be told (a large class, an unbounded
+/// repetition of nothing-in-particular, too many combinations).
+fn literal_prefixes(hir: &Hir) -> Option<Vec<Prefix>> {
+    use regex_syntax::hir::HirKind;
+    let exact = |bytes: Vec<u8>| Prefix { bytes, exact: true };
+    let set = match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => vec![exact(Vec::new())],
+        HirKind::Literal(literal) => vec![exact(literal.0.to_ascii_lowercase())],
+        HirKind::Class(_) => folded_class(hir)?
+            .into_iter()
+            .map(|b| exact(vec![b]))
+            .collect(),
+        HirKind::Capture(capture) => literal_prefixes(&capture.sub)?,
+        HirKind::Alternation(parts) => {
+            let mut all = Vec::new();
+            for part in parts {
+                all.extend(literal_prefixes(part)?);
+            }
+            all
+        }
+        HirKind::Repetition(rep) if rep.min == 0 && rep.max == Some(1) => {
+            let mut all = literal_prefixes(&rep.sub)?;
+            all.push(exact(Vec::new()));
+            all
+        }
+        HirKind::Repetition(rep) if rep.min >= 1 => literal_prefixes(&rep.sub)?
+            .into_iter()
+            .map(|p| Prefix { exact: false, ..p })
+            .collect(),
+        HirKind::Repetition(_) => return None,
+        HirKind::Concat(parts) => {
+            let mut acc = vec![exact(Vec::new())];
+            for part in parts {
+                if acc.iter().all(|p| !p.exact) {
+                    break;
+                }
+                let Some(next) = literal_prefixes(part) else {
+                    // The literal so far is still a prefix, just not exact.
+                    acc.iter_mut().for_each(|p| p.exact = false);
+                    break;
+                };
+                let mut joined = Vec::new();
+                for p in &acc {
+                    if !p.exact {
+                        joined.push(p.clone());
+                        continue;
+                    }
+                    for n in &next {
+                        let mut bytes = p.bytes.clone();
+                        bytes.extend_from_slice(&n.bytes);
+                        joined.push(Prefix {
+                            bytes,
+                            exact: n.exact,
+                        });
+                    }
+                }
+                if joined.len() > MAX_PREFIXES {
+                    acc.iter_mut().for_each(|p| p.exact = false);
+                    break;
+                }
+                acc = joined;
+            }
+            acc
+        }
+    };
+    let mut set = set;
+    set.dedup();
+    (set.len() <= MAX_PREFIXES).then_some(set)
+}
+
+/// The ASCII-lowercased bytes a small class matches (`[Pp]`, `[_.-]`), or
+/// `None` for a large or non-ASCII class.
+fn folded_class(hir: &Hir) -> Option<Vec<u8>> {
+    use regex_syntax::hir::{Class, HirKind};
+    let mut bytes: Vec<u8> = match hir.kind() {
+        HirKind::Class(Class::Bytes(class)) => {
+            let count: usize = class.ranges().iter().map(|r| r.len()).sum();
+            if count > 8 {
+                return None;
+            }
+            class.iter().flat_map(|r| r.start()..=r.end()).collect()
+        }
+        HirKind::Class(Class::Unicode(class)) => {
+            let mut out = Vec::new();
+            for range in class.ranges() {
+                for c in range.start()..=range.end() {
+                    if !c.is_ascii() || out.len() >= 8 {
+                        return None;
+                    }
+                    out.push(c as u8);
+                }
+            }
+            out
+        }
+        _ => return None,
+    };
+    bytes.iter_mut().for_each(|b| *b = b.to_ascii_lowercase());
+    bytes.sort_unstable();
+    bytes.dedup();
+    Some(bytes)
+}
+
+/// Whether every match of `hir` starts with `(?m)^`.
+fn starts_at_a_line_start(hir: &Hir) -> bool {
+    use regex_syntax::hir::{HirKind, Look};
+    match hir.kind() {
+        HirKind::Look(look) => matches!(look, Look::StartLF),
+        HirKind::Capture(capture) => starts_at_a_line_start(&capture.sub),
+        HirKind::Concat(parts) => parts.first().is_some_and(starts_at_a_line_start),
+        HirKind::Alternation(parts) => parts.iter().all(starts_at_a_line_start),
+        _ => false,
     }
 }
 
@@ -488,5 +643,83 @@ impl RuleSet {
     /// An analysis rule's metadata, by id (None when disabled).
     pub fn analysis_rule(&self, id: &str) -> Option<Arc<RuleMeta>> {
         self.analysis.iter().find(|m| m.id == id).cloned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hir(pattern: &str) -> Hir {
+        regex_syntax::ParserBuilder::new()
+            .utf8(false)
+            .build()
+            .parse(pattern)
+            .unwrap()
+    }
+
+    fn keywords(words: &[&str]) -> Vec<String> {
+        words.iter().map(|w| w.to_string()).collect()
+    }
+
+    #[test]
+    fn a_match_may_take_a_newline_only_at_its_edges_to_be_line_local() {
+        assert!(matches_within_a_line(&hir(r"(?-u)\bsk-[A-Za-z0-9]{20}\b")));
+        assert!(matches_within_a_line(&hir(
+            r"(?:^|[^A-Za-z0-9])key_[a-z0-9]{8}(?:[^A-Za-z0-9]|$)"
+        )));
+        assert!(matches_within_a_line(&hir(r"(?m)^PASS=(?P<s>[^\s]+)$")));
+        assert!(!matches_within_a_line(&hir(r"BEGIN\n[a-z]+\nEND")));
+        assert!(!matches_within_a_line(&hir(r"password[ \t\r\n]+(\S+)")));
+        assert!(!matches_within_a_line(&hir(r"a[^x]{2}b")));
+    }
+
+    #[test]
+    fn line_anchored_means_every_branch_starts_with_a_multiline_caret() {
+        assert!(starts_at_a_line_start(&hir(r"(?m)^[ \t]*PASS=(\w+)")));
+        assert!(!starts_at_a_line_start(&hir(r"^PASS=(\w+)")));
+        assert!(!starts_at_a_line_start(&hir(r"(?m)PASS=^")));
+        assert!(!starts_at_a_line_start(&hir(r"(?m)^a|b")));
+    }
+
+    #[test]
+    fn keyword_anchored_means_every_literal_prefix_starts_with_a_keyword() {
+        let generic = keywords(&[
+            "password", "passwd", "api_key", "api-key", "api.key", "apikey",
+        ]);
+        let pattern = r"(?-u)(?i:passw(?:or)?d|api[_.-]?key)[ \t]*=[ \t]*(\S+)";
+        assert!(starts_with_a_keyword(&hir(pattern), &generic));
+        // A spelling the keywords miss (`api key` is not among them).
+        let missing = keywords(&["password", "passwd", "api_key", "apikey"]);
+        assert!(!starts_with_a_keyword(&hir(pattern), &missing));
+        assert!(starts_with_a_keyword(
+            &hir(r"(?-u:\b)(?P<secret>sk-proj-[A-Za-z0-9]{20})"),
+            &keywords(&["sk-proj-"])
+        ));
+        // The keyword is inside the match, not at its start.
+        assert!(!starts_with_a_keyword(
+            &hir(r"client[_.-]?secret=(\S+)"),
+            &keywords(&["secret"])
+        ));
+        // A leading boundary class can be anything: no literal prefix.
+        assert!(!starts_with_a_keyword(
+            &hir(r"(?:^|[^A-Za-z0-9])key_[a-z0-9]{8}"),
+            &keywords(&["key_"])
+        ));
+    }
+
+    #[test]
+    fn literal_prefixes_fold_case_and_stop_at_unknown_parts() {
+        let prefixes = literal_prefixes(&hir(r"(?i)ab[_-]?c[0-9]+")).unwrap();
+        let mut bytes: Vec<String> = prefixes
+            .iter()
+            .map(|p| String::from_utf8(p.bytes.clone()).unwrap())
+            .collect();
+        bytes.sort();
+        assert_eq!(bytes, ["ab-c", "ab_c", "abc"]);
+        assert!(prefixes.iter().all(|p| !p.exact));
+        // Nothing known: the empty prefix, and not exact.
+        let unknown = literal_prefixes(&hir(r"[a-z]+x")).unwrap();
+        assert!(unknown.len() == 1 && unknown[0].bytes.is_empty() && !unknown[0].exact);
     }
 }

@@ -153,6 +153,7 @@ fn secret_assignment_ok(value: &[u8]) -> bool {
             .iter()
             .any(|b| b.is_ascii_uppercase() || matches!(b, b'+' | b'='));
     let looks_like_code_or_path = lowercase_path
+        || code_reference(value)
         || value.starts_with(b"/")
         || value.starts_with(b"./")
         || value.starts_with(b"~/")
@@ -163,9 +164,38 @@ fn secret_assignment_ok(value: &[u8]) -> bool {
     has_digit && has_letter && !looks_like_code_or_path
 }
 
+/// `module.Class`, `settings.SECRET_KEY2`, `SomeType,`: a value that names
+/// code (a dotted path from a lowercase identifier, or an identifier that a
+/// comma or semicolon ends, as in a type annotation) rather than holds a
+/// secret.  Tokens with dots (JWTs, `SG.…`) start with a capital or a digit.
+fn code_reference(value: &[u8]) -> bool {
+    let identifier = |part: &[u8]| {
+        !part.is_empty() && part.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_')
+    };
+    if let Some(body) = value
+        .strip_suffix(b",")
+        .or_else(|| value.strip_suffix(b";"))
+    {
+        return identifier(body);
+    }
+    let dotted = value.contains(&b'.') && value.split(|&b| b == b'.').all(identifier);
+    dotted && value[0].is_ascii_lowercase()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn assignments_reject_code_references() {
+        let ok = |v: &str| Validator::SecretAssignment.accepts(v.as_bytes());
+        assert!(!ok("x25519.X25519PrivateKey"));
+        assert!(!ok("rust_openssl.hpke.MLKEM768X25519PrivateKey"));
+        assert!(!ok("PKCS7PrivateKeyTypes,"));
+        assert!(ok("SG.FAKE4k9q2w7Xy3.Zq8v1LmN0pR5tU2w"));
+        assert!(ok("Q5FAKELESaY1Hjl2ufaI"));
+        assert!(ok("q5FAKELESaY1Hjl2.ufaI+x"));
+    }
 
     #[test]
     fn assignments_reject_paths_but_keep_base64_with_slashes() {
