@@ -14,7 +14,6 @@ use std::sync::{Arc, OnceLock};
 
 use anyhow::{Context, Result, bail};
 use regex_automata::meta::Regex;
-use regex_automata::util::syntax;
 use regex_syntax::hir::Hir;
 use serde::{Deserialize, Serialize};
 
@@ -142,7 +141,8 @@ pub struct RuleMeta {
 pub struct Rule {
     pub meta: Arc<RuleMeta>,
     pub keywords: Vec<String>,
-    pattern: String,
+    /// The parsed regex, compiled on first use.
+    hir: Hir,
     /// Built on first use (`compiled`): a scan compiles only the rules whose
     /// keywords occur, so start-up stays small however many rules exist.
     compiled: OnceLock<Compiled>,
@@ -179,13 +179,19 @@ pub struct Compiled {
 }
 
 impl Rule {
+    /// Searched only anchored (at keyword hits or line starts).
+    fn anchored_only(&self) -> bool {
+        self.keyword_anchored || self.line_anchored
+    }
+
     /// The compiled regex.  Built-in rules compile on first use (their
     /// syntax is checked at load and `tests/rule_examples.rs` compiles them
     /// all); user rules are compiled when loaded, so every error surfaces
     /// there with the file and rule id.
     pub fn compiled(&self) -> &Compiled {
         self.compiled.get_or_init(|| {
-            compile_pattern(&self.pattern).expect("built-in rules are compiled by the tests")
+            compile_hir(&self.hir, self.anchored_only())
+                .expect("built-in rules are compiled by the tests")
         })
     }
 }
@@ -194,16 +200,22 @@ impl Rule {
 /// requirement), but with `regex-automata`'s API, whose searches take a
 /// span of the haystack and still see the bytes around it (`\b`, `^`):
 /// the engine searches windows of a buffer, not copies of them.
-fn compile_pattern(pattern: &str) -> Result<Compiled> {
+///
+/// `hir` is the pattern as `parse_pattern` parsed it.  Captures are read
+/// only on a match, so no one-pass DFA is built for them; a rule searched
+/// only anchored (`anchored_only`) gets no prefilter, which only an
+/// unanchored search could use: both save start-up time.
+fn compile_hir(hir: &Hir, anchored_only: bool) -> Result<Compiled> {
     let regex = Regex::builder()
-        .syntax(syntax::Config::new().utf8(false))
         .configure(
             Regex::config()
                 .utf8_empty(false)
                 .nfa_size_limit(Some(16 << 20))
-                .hybrid_cache_capacity(16 << 20),
+                .hybrid_cache_capacity(16 << 20)
+                .onepass(false)
+                .auto_prefilter(!anchored_only),
         )
-        .build(pattern)?;
+        .build_from_hir(hir)?;
     let secret_group = regex
         .group_info()
         .pattern_names(regex_automata::PatternID::ZERO)
@@ -212,6 +224,15 @@ fn compile_pattern(pattern: &str) -> Result<Compiled> {
         regex,
         secret_group,
     })
+}
+
+/// Parse a rule's regex as `regex::bytes` would (Unicode on unless `(?-u)`,
+/// no UTF-8 requirement on what it matches).
+fn parse_pattern(pattern: &str) -> Result<Hir> {
+    Ok(regex_syntax::ParserBuilder::new()
+        .utf8(false)
+        .build()
+        .parse(pattern)?)
 }
 
 /// Where a rule file's text came from (a built-in name or a user path).
@@ -265,17 +286,7 @@ pub fn compile_rule(spec: RuleSpec, origin: &str, eager: bool) -> Result<Rule> {
     let pattern = spec.regex.clone().unwrap_or_default();
     // Parsing is cheap next to compiling: always parse (syntax errors and
     // line locality), compile now only if `eager`.
-    let hir = regex_syntax::ParserBuilder::new()
-        .utf8(false)
-        .build()
-        .parse(&pattern)
-        .with_context(|| format!("{}: invalid regex", ctx()))?;
-    let compiled = OnceLock::new();
-    if eager {
-        let built =
-            compile_pattern(&pattern).with_context(|| format!("{}: invalid regex", ctx()))?;
-        compiled.set(built).expect("a fresh cell is empty");
-    }
+    let hir = parse_pattern(&pattern).with_context(|| format!("{}: invalid regex", ctx()))?;
     let validator = match &spec.validate {
         Some(name) => Some(Validator::from_name(name).with_context(ctx)?),
         None => None,
@@ -286,6 +297,12 @@ pub fn compile_rule(spec: RuleSpec, origin: &str, eager: bool) -> Result<Rule> {
     let line_anchored = line_local && starts_at_a_line_start(&hir);
     let keyword_anchored =
         line_local && !line_anchored && starts_with_a_keyword(&hir, &spec.keywords);
+    let compiled = OnceLock::new();
+    if eager {
+        let built = compile_hir(&hir, line_anchored || keyword_anchored)
+            .with_context(|| format!("{}: invalid regex", ctx()))?;
+        compiled.set(built).expect("a fresh cell is empty");
+    }
     Ok(Rule {
         keywords: spec.keywords.clone(),
         keyword_scope: spec.keyword_scope,
@@ -298,7 +315,7 @@ pub fn compile_rule(spec: RuleSpec, origin: &str, eager: bool) -> Result<Rule> {
         line_local,
         line_anchored,
         keyword_anchored,
-        pattern,
+        hir,
         compiled,
         validator,
         origin: origin.to_string(),
@@ -651,11 +668,7 @@ mod tests {
     use super::*;
 
     fn hir(pattern: &str) -> Hir {
-        regex_syntax::ParserBuilder::new()
-            .utf8(false)
-            .build()
-            .parse(pattern)
-            .unwrap()
+        parse_pattern(pattern).unwrap()
     }
 
     fn keywords(words: &[&str]) -> Vec<String> {
