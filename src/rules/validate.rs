@@ -167,10 +167,13 @@ fn secret_assignment_ok(value: &[u8]) -> bool {
 /// `module.Class`, `settings.SECRET_KEY2`, `SomeType,`: a value that names
 /// code (a dotted path from a lowercase identifier, or an identifier that a
 /// comma or semicolon ends, as in a type annotation) rather than holds a
-/// secret.  Tokens with dots (JWTs, `SG.…`) start with a capital or a digit.
+/// secret.  Tokens with dots (JWTs, `SG.…`) start with a capital or a digit;
+/// PASETO keys (`k3.secret.<64 base64url>`) have a part longer than any
+/// name.
 fn code_reference(value: &[u8]) -> bool {
     let identifier = |part: &[u8]| {
-        !part.is_empty() && part.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_')
+        (1..=32).contains(&part.len())
+            && part.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_')
     };
     if let Some(body) = value
         .strip_suffix(b",")
@@ -195,6 +198,9 @@ mod tests {
         assert!(ok("SG.FAKE4k9q2w7Xy3.Zq8v1LmN0pR5tU2w"));
         assert!(ok("Q5FAKELESaY1Hjl2ufaI"));
         assert!(ok("q5FAKELESaY1Hjl2.ufaI+x"));
+        assert!(ok(
+            "k3.secret.fNYVuMvBgOlljt9TDohnaYLblghqaHoQquVZFAKE6X12cBFHZLFsaU3q7X3k1Zn36"
+        ));
     }
 
     #[test]
