@@ -227,11 +227,7 @@ impl Engine {
             Reach::Lines(windows) if rule.line_anchored => {
                 for window in windows {
                     for start in line_starts(search.haystack, window.clone()) {
-                        // A line start inside an accepted secret is no
-                        // start for an unanchored search either.
-                        if start >= verdicts.last_end {
-                            searcher.run(self, start..window.end, Anchored::Yes, verdicts);
-                        }
+                        searcher.run(self, start..window.end, Anchored::Yes, verdicts);
                     }
                 }
             }
@@ -242,13 +238,12 @@ impl Engine {
             }
             Reach::KeywordStarts(spans) => {
                 for span in spans {
-                    if span.start >= verdicts.last_end {
-                        searcher.run(self, span.clone(), Anchored::Yes, verdicts);
-                    }
+                    searcher.run(self, span.clone(), Anchored::Yes, verdicts);
                 }
             }
         }
         verdicts.last_end = 0;
+        verdicts.resume_at = 0;
     }
 
     /// Keep or drop one candidate secret of a rule.
@@ -290,6 +285,11 @@ struct Verdicts {
     claimed: Vec<Range<usize>>,
     /// End of the current rule's last accepted secret.
     last_end: usize,
+    /// Where a whole-buffer search of the current rule would resume: after
+    /// its last match, accepted or not (past an empty one).  No span
+    /// starts before it, so a match inside an earlier one (a rejected
+    /// candidate, or a secret group shorter than its match) is never found.
+    resume_at: usize,
 }
 
 /// One rule searched over one buffer.
@@ -363,6 +363,12 @@ impl RegexSearcher<'_, '_> {
         let haystack = self.search.haystack;
         let regex = &self.compiled.regex;
         let group = self.compiled.secret_group.unwrap_or(0);
+        if span.start < verdicts.resume_at
+            && (anchored == Anchored::Yes || verdicts.resume_at >= span.end)
+        {
+            return;
+        }
+        let span = span.start.max(verdicts.resume_at)..span.end;
         let mut input = Input::new(haystack).range(span).anchored(anchored);
         // Only the slots up to the `secret` group: the regex finds the match
         // with its DFAs and runs the slower capture engine only on a match,
@@ -383,6 +389,7 @@ impl RegexSearcher<'_, '_> {
             }
             // Step past an empty match, or the search would stay put.
             let next = if end == start { end + 1 } else { end };
+            verdicts.resume_at = next;
             if next > input.end() || anchored == Anchored::Yes {
                 break;
             }
@@ -737,5 +744,42 @@ remediation = "r"
             files > 100 && matches > 400,
             "{files} files, {matches} matches"
         );
+    }
+
+    #[test]
+    fn a_keyword_inside_an_earlier_match_starts_no_new_one() {
+        // A whole-buffer search resumes after each match, accepted or not:
+        // so must the search at keyword hits.
+        let engine = engine_with(
+            r#"
+[[rule]]
+id = "rejected-outer"
+name = "n"
+provider = "t"
+severity = "low"
+keywords = ["tok_"]
+regex = '''(?P<secret>tok_[A-Za-z0-9_]{12})'''
+min_entropy = 3.5
+remediation = "r"
+
+[[rule]]
+id = "short-secret"
+name = "n"
+provider = "t"
+severity = "low"
+keywords = ["k_"]
+regex = '''k_(?P<secret>[a-z0-9]{4})[a-z0-9_]*'''
+remediation = "r"
+"#,
+        );
+        assert!(engine.rules().iter().all(|r| r.keyword_anchored));
+        for text in ["tok_tok_q8w3k5z1m4k9", "k_q8w3k_m4k9"] {
+            let planned = engine.find(text.as_bytes());
+            assert_eq!(planned, find_unplanned(&engine, text.as_bytes()), "{text}");
+        }
+        let of_rule =
+            |text: &[u8], rule| engine.find(text).iter().filter(|m| m.rule == rule).count();
+        assert_eq!(of_rule(b"tok_tok_q8w3k5z1m4k9", 0), 0);
+        assert_eq!(of_rule(b"k_q8w3k_m4k9", 1), 1);
     }
 }

@@ -164,25 +164,33 @@ fn secret_assignment_ok(value: &[u8]) -> bool {
     has_digit && has_letter && !looks_like_code_or_path
 }
 
-/// `module.Class`, `settings.SECRET_KEY2`, `SomeType,`: a value that names
-/// code (a dotted path from a lowercase identifier, or an identifier that a
-/// comma or semicolon ends, as in a type annotation) rather than holds a
-/// secret.  Tokens with dots (JWTs, `SG.…`) start with a capital or a digit;
-/// PASETO keys (`k3.secret.<64 base64url>`) have a part longer than any
-/// name.
+/// `module.PrivateKey`, `pkg.hpke.MLKEM768X25519PrivateKey`, `KeyTypes,`: a
+/// value that names code rather than holds a secret, as in the type
+/// annotation `private_key: x25519.X25519PrivateKey`.  Either a dotted path
+/// of identifiers from a lowercase one, or an identifier that a comma or
+/// semicolon ends; and in both, the name ends in a capitalized word
+/// (`…Key`, `…Types`), which a random token rarely does.  A dotted part
+/// longer than 32 characters is no name (PASETO `k3.secret.<64 chars>`).
 fn code_reference(value: &[u8]) -> bool {
     let identifier = |part: &[u8]| {
         (1..=32).contains(&part.len())
             && part.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_')
     };
+    let ends_in_a_word = |name: &[u8]| {
+        let Some(capital) = name.iter().rposition(u8::is_ascii_uppercase) else {
+            return false;
+        };
+        let tail = &name[capital + 1..];
+        tail.len() >= 2 && tail.iter().all(u8::is_ascii_lowercase)
+    };
     if let Some(body) = value
         .strip_suffix(b",")
         .or_else(|| value.strip_suffix(b";"))
     {
-        return identifier(body);
+        return identifier(body) && ends_in_a_word(body);
     }
     let dotted = value.contains(&b'.') && value.split(|&b| b == b'.').all(identifier);
-    dotted && value[0].is_ascii_lowercase()
+    dotted && value[0].is_ascii_lowercase() && ends_in_a_word(value)
 }
 
 #[cfg(test)]
@@ -201,6 +209,11 @@ mod tests {
         assert!(ok(
             "k3.secret.fNYVuMvBgOlljt9TDohnaYLblghqaHoQquVZFAKE6X12cBFHZLFsaU3q7X3k1Zn36"
         ));
+        // Tokens a shell line or a list ends with `;` or `,`, and dotted
+        // passwords, are no code.
+        assert!(ok("Zq8v1LmN0pFAKEtU2wXy3;"));
+        assert!(ok("4f9c2a7e1b3d5f6a8c0efa4e6f8a1c3e,"));
+        assert!(ok("q8w3.K5z1v7FAKEmP2"));
     }
 
     #[test]
