@@ -11,18 +11,16 @@ pub mod entropy;
 pub mod noise;
 pub mod position;
 
+use std::cell::RefCell;
 use std::ops::Range;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use anyhow::{Context, Result};
-use std::cell::RefCell;
-use std::sync::atomic::{AtomicU64, Ordering};
-
 use regex_automata::meta::Cache;
 use regex_automata::util::primitives::NonMaxUsize;
 use regex_automata::{Anchored, Input};
-
-use std::sync::Arc;
 
 use crate::rules::{Compiled, Rule, RuleMeta, RuleSet};
 
@@ -242,8 +240,6 @@ impl Engine {
                 }
             }
         }
-        verdicts.last_end = 0;
-        verdicts.resume_at = 0;
     }
 
     /// Keep or drop one candidate secret of a rule.
@@ -254,15 +250,9 @@ impl Engine {
         haystack: &[u8],
         verdicts: &mut Verdicts,
     ) {
-        // A secret already reported by this rule (overlapping alternatives,
-        // or the same line reached by two windows).
-        if secret.start < verdicts.last_end {
-            return;
-        }
         let rule = &self.rules.rules[rule_index];
         let bytes = &haystack[secret.clone()];
         if accept_secret(rule, bytes) {
-            verdicts.last_end = secret.end;
             verdicts.found.push(RawMatch {
                 rule: rule_index,
                 secret,
@@ -283,13 +273,6 @@ struct Verdicts {
     found: Vec<RawMatch>,
     /// Candidates a specific rule matched but whose checksum failed.
     claimed: Vec<Range<usize>>,
-    /// End of the current rule's last accepted secret.
-    last_end: usize,
-    /// Where a whole-buffer search of the current rule would resume: after
-    /// its last match, accepted or not (past an empty one).  No span
-    /// starts before it, so a match inside an earlier one (a rejected
-    /// candidate, or a secret group shorter than its match) is never found.
-    resume_at: usize,
 }
 
 /// One rule searched over one buffer.
@@ -339,6 +322,7 @@ impl Scratch {
             compiled,
             cache,
             slots: &mut self.slots,
+            resume_at: 0,
         }
     }
 }
@@ -349,6 +333,11 @@ struct RegexSearcher<'s, 'h> {
     compiled: &'s Compiled,
     cache: &'s mut Cache,
     slots: &'s mut [Option<NonMaxUsize>],
+    /// Where a whole-buffer search would resume: after the last match,
+    /// accepted or not (past an empty one).  No span starts before it, so
+    /// matches never overlap, and a match inside an earlier one (a rejected
+    /// candidate, or a secret group shorter than its match) is never found.
+    resume_at: usize,
 }
 
 impl RegexSearcher<'_, '_> {
@@ -363,12 +352,13 @@ impl RegexSearcher<'_, '_> {
         let haystack = self.search.haystack;
         let regex = &self.compiled.regex;
         let group = self.compiled.secret_group.unwrap_or(0);
-        if span.start < verdicts.resume_at
-            && (anchored == Anchored::Yes || verdicts.resume_at >= span.end)
-        {
+        // An anchored span can't move its start; an unanchored one starts
+        // where the last match ended.
+        let start = span.start.max(self.resume_at);
+        if start >= span.end || (anchored == Anchored::Yes && start != span.start) {
             return;
         }
-        let span = span.start.max(verdicts.resume_at)..span.end;
+        let span = start..span.end;
         let mut input = Input::new(haystack).range(span).anchored(anchored);
         // Only the slots up to the `secret` group: the regex finds the match
         // with its DFAs and runs the slower capture engine only on a match,
@@ -389,7 +379,7 @@ impl RegexSearcher<'_, '_> {
             }
             // Step past an empty match, or the search would stay put.
             let next = if end == start { end + 1 } else { end };
-            verdicts.resume_at = next;
+            self.resume_at = next;
             if next > input.end() || anchored == Anchored::Yes {
                 break;
             }
