@@ -110,9 +110,10 @@ pub fn tree_secrets() -> Vec<String> {
         .collect()
 }
 
-/// Validate a SARIF document against the official 2.1.0 schema in ../shared.
+/// Validate a SARIF document against the official 2.1.0 schema (vendored in
+/// tests/data: the tests never read outside the repository).
 pub fn assert_valid_sarif(document: &Value) {
-    let schema_path = repo_root().join("../shared/schemas/sarif-schema-2.1.0.json");
+    let schema_path = repo_root().join("tests/data/sarif-schema-2.1.0.json");
     let schema_text = std::fs::read_to_string(&schema_path)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", schema_path.display()));
     let schema: Value = serde_json::from_str(&schema_text).expect("schema is JSON");
