@@ -126,15 +126,20 @@ fn walk_options(
     WalkOptions {
         follow_symlinks: follow || config.follow_symlinks.unwrap_or(false),
         respect_ignore_files: respect_ignore,
-        threads: engine_args
-            .threads
-            .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())),
+        threads: worker_threads(engine_args.threads),
         max_file_size: engine_args
             .max_file_size
             .or(config.max_file_size)
             .unwrap_or(DEFAULT_MAX_FILE_SIZE),
         include_binary: engine_args.include_binary || config.include_binary.unwrap_or(false),
     }
+}
+
+/// `--threads N`, capped at four per core: past that more threads only add
+/// start-up and memory (10,000 threads on six files took over a minute).
+fn worker_threads(requested: Option<u16>) -> usize {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    requested.map_or(cores, |n| usize::from(n).min(4 * cores))
 }
 
 /// The suppress stage for a run; the baseline is read before the scan so a
@@ -492,9 +497,10 @@ fn write_report(
         },
     };
     colored::control::set_override(report.options.color);
-    report
+    let written = report
         .write(output.format, &mut sink.writer)
-        .and_then(|()| sink.writer.flush())
+        .and_then(|()| sink.writer.flush());
+    closed_pipe_is_done(written)
         .with_context(|| format!("cannot write the report to {}", sink.name))?;
     write_step_summary(&report);
     Ok(if result.findings.is_empty() {
@@ -567,29 +573,42 @@ impl OutputSink {
 fn list_rules(extra: &[impl AsRef<Path>], format: ListFormat) -> Result<Outcome> {
     let metas = load_rules(extra)?.metas();
     let mut out = io::stdout().lock();
-    match format {
+    let written = match format {
         ListFormat::Json => {
             let plain: Vec<&RuleMeta> = metas.iter().map(|m| &**m).collect();
-            serde_json::to_writer_pretty(&mut out, &plain)?;
-            writeln!(out)?;
+            serde_json::to_writer_pretty(&mut out, &plain)
+                .map_err(io::Error::from)
+                .and_then(|()| writeln!(out))
         }
-        ListFormat::Human => {
-            let width = metas.iter().map(|m| m.id.len()).max().unwrap_or(0);
-            for meta in &metas {
-                writeln!(
-                    out,
-                    "{:<width$}  {:<12} {:<10} {:<9} {}",
-                    meta.id,
-                    meta.provider,
-                    format!("{:?}", meta.kind).to_lowercase(),
-                    meta.severity,
-                    meta.name
-                )?;
-            }
-            writeln!(out, "{} rules", metas.len())?;
-        }
-    }
+        ListFormat::Human => write_rule_table(&metas, &mut out),
+    };
+    closed_pipe_is_done(written).context("cannot write to standard output")?;
     Ok(Outcome::Clean)
+}
+
+fn write_rule_table(metas: &[std::sync::Arc<RuleMeta>], out: &mut dyn Write) -> io::Result<()> {
+    let width = metas.iter().map(|m| m.id.len()).max().unwrap_or(0);
+    for meta in metas {
+        writeln!(
+            out,
+            "{:<width$}  {:<12} {:<10} {:<9} {}",
+            meta.id,
+            meta.provider,
+            format!("{:?}", meta.kind).to_lowercase(),
+            meta.severity,
+            meta.name
+        )?;
+    }
+    writeln!(out, "{} rules", metas.len())
+}
+
+/// A reader that went away (`keylint rules list | head`) is not an error:
+/// stop writing quietly, as other command-line tools do.
+fn closed_pipe_is_done(written: io::Result<()>) -> io::Result<()> {
+    match written {
+        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
 }
 
 /// Validate user rule files: malformed files are errors (exit 2); rules
@@ -597,26 +616,49 @@ fn list_rules(extra: &[impl AsRef<Path>], format: ListFormat) -> Result<Outcome>
 fn check_rules(files: &[impl AsRef<Path>]) -> Result<Outcome> {
     let mut set = RuleSet::default();
     for path in files {
-        set.add_source(&RuleSource::from_path(path.as_ref())?)?;
+        let path = path.as_ref();
+        let before = set.metas().len();
+        set.add_source(&RuleSource::from_path(path)?)?;
+        if set.metas().len() == before {
+            anyhow::bail!(
+                "{}: no rules in this file (a rule is a [[rule]] table)",
+                path.display()
+            );
+        }
     }
     let rule_count = set.rules.len();
     let failures = engine::check_examples(set)?;
-    for failure in &failures {
+    let mut out = io::stdout().lock();
+    let written = write_check_results(&failures, rule_count, &mut out);
+    closed_pipe_is_done(written).context("cannot write to standard output")?;
+    Ok(if failures.is_empty() {
+        Outcome::Clean
+    } else {
+        Outcome::Findings
+    })
+}
+
+fn write_check_results(
+    failures: &[engine::ExampleFailure],
+    rule_count: usize,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    for failure in failures {
         let what = if failure.missed {
             "example does not match"
         } else {
             "counter-example matches"
         };
-        println!(
+        writeln!(
+            out,
             "{}: rule `{}`: {what}: {}",
             failure.origin, failure.rule_id, failure.example
-        );
+        )?;
     }
-    if failures.is_empty() {
-        println!("{rule_count} rules OK");
-        Ok(Outcome::Clean)
-    } else {
-        println!("{} problem(s) in {rule_count} rules", failures.len());
-        Ok(Outcome::Findings)
+    let rules = if rule_count == 1 { "rule" } else { "rules" };
+    match failures.len() {
+        0 => writeln!(out, "{rule_count} {rules} OK"),
+        1 => writeln!(out, "1 problem in {rule_count} {rules}"),
+        n => writeln!(out, "{n} problems in {rule_count} {rules}"),
     }
 }

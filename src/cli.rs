@@ -65,6 +65,7 @@ pub enum HookCommand {
         /// Remove the pre-push hook instead.
         #[arg(long)]
         pre_push: bool,
+        /// The repository.
         #[arg(default_value = ".", value_name = "REPO")]
         repo: PathBuf,
     },
@@ -77,11 +78,13 @@ pub enum RulesCommand {
         /// Extra rule files to load alongside the built-in rules.
         #[arg(long = "rules", value_name = "FILE")]
         rules: Vec<PathBuf>,
+        /// Output format: a table for people, or JSON for scripts.
         #[arg(long, value_enum, default_value_t = ListFormat::Human)]
         format: ListFormat,
     },
     /// Validate rule files and run their examples and counter-examples.
     Check {
+        /// Rule files (TOML, the format of `rules/*.toml`) to check.
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
     },
@@ -131,9 +134,11 @@ pub struct BaselineArgs {
     #[command(flatten)]
     pub config: ConfigArgs,
 
+    /// Follow symbolic links (loops are detected and reported).
     #[arg(long)]
     pub follow: bool,
 
+    /// Also scan files that .gitignore / .ignore exclude.
     #[arg(long)]
     pub no_ignore: bool,
 }
@@ -175,14 +180,19 @@ pub struct SuppressArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ListFormat {
+    /// One aligned line per rule: id, provider, kind, severity, name.
     Human,
+    /// A JSON array of every rule's metadata.
     Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
+    /// Colors on a terminal, unless NO_COLOR is set.
     Auto,
+    /// Always color (wins over NO_COLOR).
     Always,
+    /// Never color.
     Never,
 }
 
@@ -284,9 +294,9 @@ pub struct EngineArgs {
     #[arg(long = "rules", value_name = "FILE")]
     pub rules: Vec<PathBuf>,
 
-    /// Worker threads (default: one per core).
-    #[arg(long, value_name = "N")]
-    pub threads: Option<usize>,
+    /// Worker threads, 1 to 1024 (default: one per core; at most 4 per core are used).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub threads: Option<u16>,
 
     /// OpenAI projects and keys from the Administration API: keys are
     /// checked against the project and organization that own them.
@@ -296,6 +306,7 @@ pub struct EngineArgs {
 
 #[derive(Debug, Args)]
 pub struct OutputArgs {
+    /// Report format.
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Human)]
     pub format: Format,
 

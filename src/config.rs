@@ -245,7 +245,7 @@ fn prefix_of(dir: &Path, base: &Path) -> String {
 }
 
 /// The commented starter file `keylint config init` writes.
-pub const STARTER_CONFIG: &str = r#"# keylint configuration: https://github.com/keylint/keylint#configuration
+pub const STARTER_CONFIG: &str = r#"# keylint configuration: https://github.com/keylint/keylint#configuration-keylinttoml
 # Found at the scan root or any parent up to the repository root.
 # Unknown keys are errors, so a typo never silently disables a check.
 

@@ -8,10 +8,13 @@ use std::process::Command;
 
 use keylint::rules::{KeywordScope, RuleSet, RuleSource};
 
+/// `rules/*.toml` and `rules/providers/*.toml`, as build.rs embeds them.
 fn rule_files() -> Vec<PathBuf> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("rules");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
+    let mut files: Vec<PathBuf> = [dir.clone(), dir.join("providers")]
+        .iter()
+        .filter_map(|d| std::fs::read_dir(d).ok())
+        .flatten()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|e| e == "toml"))
         .collect();

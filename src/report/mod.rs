@@ -24,8 +24,11 @@ use crate::suppress::Unused;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
+    /// Findings grouped by file, for people (colored on a terminal).
     Human,
+    /// One JSON object: findings, summary, skipped files, warnings.
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
     Sarif,
     /// GitHub Actions workflow-command annotations (`::error file=…::…`).
     Github,

@@ -48,6 +48,34 @@ impl fmt::Display for Severity {
     }
 }
 
+/// How sure a match of this rule is to be a real credential: `high` for a
+/// distinctive prefix or checksum, `medium` for a provider name near a
+/// random token of the right shape, `low` for context-only catch-alls.
+/// Ordered: `Low < Medium < High`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    Low,
+    Medium,
+    High,
+}
+
+impl Confidence {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::Low => "low",
+            Confidence::Medium => "medium",
+            Confidence::High => "high",
+        }
+    }
+}
+
+impl fmt::Display for Confidence {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
 /// A `secret` is reported on its own; an `identifier` (an OpenAI project or
 /// organization ID) is only evidence for the project-binding analysis; an
 /// `analysis` rule has no regex: it names a finding the project-binding
@@ -83,6 +111,9 @@ pub struct RuleSpec {
     pub name: String,
     pub provider: String,
     pub severity: Severity,
+    /// How sure a match is to be a credential (see `Confidence`); rules
+    /// that don't say are `medium`.
+    pub confidence: Option<Confidence>,
     #[serde(default)]
     pub kind: RuleKind,
     #[serde(default)]
@@ -131,6 +162,7 @@ pub struct RuleMeta {
     pub name: String,
     pub provider: String,
     pub severity: Severity,
+    pub confidence: Confidence,
     pub kind: RuleKind,
     pub remediation: String,
     pub description: Option<String>,
@@ -526,6 +558,7 @@ fn meta_of(spec: RuleSpec) -> RuleMeta {
         name: spec.name,
         provider: spec.provider,
         severity: spec.severity,
+        confidence: spec.confidence.unwrap_or(Confidence::Medium),
         kind: spec.kind,
         remediation: spec.remediation,
         description: spec.description,

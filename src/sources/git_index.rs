@@ -110,7 +110,9 @@ impl<'a> Cursor<'a> {
     }
 }
 
-fn parse(data: &[u8]) -> Option<IndexFile> {
+/// Parse index bytes (public for the fuzz target); `None` when they are not
+/// an index this reader understands.
+pub fn parse(data: &[u8]) -> Option<IndexFile> {
     // The trailing checksum is not verified: git rewrote the file atomically.
     let body = data.get(..data.len().checked_sub(OID_LEN)?)?;
     let mut cursor = Cursor { data: body, at: 0 };

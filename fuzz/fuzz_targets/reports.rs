@@ -1,0 +1,108 @@
+//! Every report writer fed arbitrary paths and source lines around a
+//! planted fake key. Checked: JSON and SARIF parse, JUnit is well-formed
+//! XML, CSV parses, the human report holds no raw control byte (but
+//! newlines), GitHub annotations are one line each, and no format prints
+//! the key unredacted.
+#![no_main]
+
+use std::sync::{Arc, LazyLock};
+
+use keylint::engine::Engine;
+use keylint::report::{Format, Report, ReportOptions};
+use keylint::rules::{RuleMeta, RuleSet};
+use keylint::scan::ScanResult;
+use keylint::sources::Origin;
+use libfuzzer_sys::fuzz_target;
+
+static ENGINE: LazyLock<Engine> =
+    LazyLock::new(|| Engine::new(RuleSet::builtin().expect("built-in rules")).expect("engine"));
+
+/// Fake, format-valid (fixtures/fakekey.py ghp 7).
+const KEY: &str = "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";
+
+fuzz_target!(|data: &[u8]| {
+    // First line: the path; the rest: text the key is planted inside.
+    let (path, text) = match data.iter().position(|&b| b == b'\n') {
+        Some(i) => (&data[..i], &data[i + 1..]),
+        None => (data, &b""[..]),
+    };
+    let path = String::from_utf8_lossy(path).into_owned();
+    if path.contains("FAKE") || text.windows(4).any(|w| w == b"FAKE") {
+        return; // the oracle below must only see the planted copies
+    }
+    let split = text.len() / 2;
+    let mut content = text[..split].to_vec();
+    content.extend_from_slice(format!(" token = \"{KEY}\" # was {KEY}\n").as_bytes());
+    content.extend_from_slice(&text[split..]);
+    let origin = Origin {
+        path: path.clone(),
+        root_relative: path,
+        commit: None,
+    };
+    let mut result = ScanResult::default();
+    result.add_blob(&ENGINE, &origin, &content);
+    if result.findings.is_empty() {
+        return;
+    }
+    let rules: Vec<Arc<RuleMeta>> = ENGINE.metas().to_vec();
+    for format in [
+        Format::Human,
+        Format::Json,
+        Format::Sarif,
+        Format::Github,
+        Format::Csv,
+        Format::Junit,
+    ] {
+        let report = Report {
+            result: &result,
+            rules: &rules,
+            unused: None,
+            options: ReportOptions {
+                show_secrets: false,
+                color: false,
+                show_suppressed: true,
+            },
+        };
+        let mut out = Vec::new();
+        report.write(format, &mut out).expect("write to memory");
+        check(format, &out, result.findings.len());
+    }
+});
+
+fn check(format: Format, out: &[u8], findings: usize) {
+    let text = String::from_utf8_lossy(out);
+    assert!(!text.contains(KEY), "{format:?} printed the key unredacted");
+    match format {
+        Format::Json | Format::Sarif => {
+            serde_json::from_slice::<serde_json::Value>(out).expect("valid JSON");
+        }
+        Format::Junit => {
+            let mut reader = quick_xml::Reader::from_reader(out);
+            let mut buffer = Vec::new();
+            loop {
+                match reader.read_event_into(&mut buffer) {
+                    Ok(quick_xml::events::Event::Eof) => break,
+                    Ok(_) => buffer.clear(),
+                    Err(e) => panic!("JUnit is not XML: {e}"),
+                }
+            }
+        }
+        Format::Csv => {
+            let mut reader = csv::ReaderBuilder::new().from_reader(out);
+            for record in reader.records() {
+                record.expect("valid CSV");
+            }
+        }
+        Format::Human => {
+            let raw = text
+                .chars()
+                .find(|&c| c.is_control() && c != '\n' && c != '\t');
+            assert!(raw.is_none(), "raw control character {raw:?} in human output");
+        }
+        Format::Github => {
+            let commands = text.lines().filter(|l| l.starts_with("::")).count();
+            assert_eq!(commands, findings, "one workflow command per finding");
+            assert_eq!(text.lines().count(), findings, "nothing but the commands");
+        }
+    }
+}
