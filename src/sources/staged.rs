@@ -63,6 +63,19 @@ pub fn scan_staged(engine: &Engine, options: &StagedOptions) -> Result<ScanResul
     Ok(result)
 }
 
+/// Whether the repository at `path` has no commit yet (an unborn HEAD):
+/// then everything in the index is new, and `git restore --staged` fails.
+pub fn before_first_commit(path: &Path) -> bool {
+    open_repository(path).is_ok_and(|repo| {
+        repo.head().is_err_and(|e| {
+            matches!(
+                e.code(),
+                git2::ErrorCode::UnbornBranch | git2::ErrorCode::NotFound
+            )
+        })
+    })
+}
+
 /// Paths whose index blob differs from HEAD's (exact renames paired with
 /// their source, so moving a file does not count as adding its lines).
 fn staged_files(repo: &Repository) -> Result<Vec<StagedFile>> {
@@ -73,10 +86,16 @@ fn staged_files(repo: &Repository) -> Result<Vec<StagedFile>> {
         Err(e) => return Err(anyhow!("cannot read HEAD: {}", e.message())),
     };
     let index_path = index_path(repo);
-    match git_index::read(&index_path) {
-        Some(index) => Ok(IndexDiff::new(repo, &index).run(head_tree.as_ref())),
-        None => libgit2_staged_files(repo, &index_path, head_tree.as_ref())
-            .or_else(|error| git_cli_staged_files(repo).map_err(|_| error)),
+    match git_index::read(&index_path, repo.path()) {
+        Ok(index) => Ok(IndexDiff::new(repo, &index).run(head_tree.as_ref())),
+        // The header was checked first: libgit2 never sees an impossible
+        // entry count.  keylint never runs `git` (it would run programs
+        // the repository's config names, e.g. `core.fsmonitor`).
+        Err(unsupported @ git_index::ReadError::Unsupported { .. }) => {
+            libgit2_staged_files(repo, &index_path, head_tree.as_ref())
+                .map_err(|e| anyhow!("{unsupported}; libgit2 cannot read it either: {e}"))
+        }
+        Err(error) => Err(error.into()),
     }
 }
 
@@ -217,7 +236,7 @@ impl<'a> IndexDiff<'a> {
 }
 
 /// The same through libgit2's diff, for indexes `git_index` can't read
-/// (split, sparse): it compares every entry with HEAD's whole tree.
+/// (sparse): it compares every entry with HEAD's whole tree.
 fn libgit2_staged_files(
     repo: &Repository,
     index_path: &Path,
@@ -259,48 +278,6 @@ fn libgit2_staged_files(
                 .unwrap_or_default(),
             new: new.id(),
             old: (old_is_file && !old.id().is_zero()).then(|| old.id()),
-        });
-    }
-    Ok(files)
-}
-
-/// Last resort, for index features libgit2 lacks too (split index): ask
-/// `git diff --cached` itself.  `-z --raw` records are
-/// `:old_mode new_mode old_id new_id status NUL path NUL [new_path NUL]`.
-fn git_cli_staged_files(repo: &Repository) -> Result<Vec<StagedFile>> {
-    let dir = repo.workdir().unwrap_or_else(|| repo.path());
-    let output = std::process::Command::new("git")
-        .current_dir(dir)
-        .args(["diff", "--cached", "--raw", "-z", "--abbrev=40", "-M100%"])
-        .args([
-            "--diff-filter=AMRCT",
-            "--no-ext-diff",
-            "--ignore-submodules",
-        ])
-        .output()?;
-    if !output.status.success() {
-        anyhow::bail!("git diff --cached failed");
-    }
-    let mut fields = output.stdout.split(|&b| b == 0);
-    let mut files = Vec::new();
-    while let Some(header) = fields.next().filter(|h| h.starts_with(b":")) {
-        let header = String::from_utf8_lossy(&header[1..]).into_owned();
-        let parts: Vec<&str> = header.split(' ').collect();
-        let [_, new_mode, old_id, new_id, status] = parts.as_slice() else {
-            anyhow::bail!("unexpected `git diff --raw` output");
-        };
-        let mut path = fields.next().unwrap_or_default();
-        if status.starts_with(['R', 'C']) {
-            path = fields.next().unwrap_or_default();
-        }
-        if !matches!(*new_mode, "100644" | "100755") {
-            continue;
-        }
-        let old = Oid::from_str(old_id).ok().filter(|id| !id.is_zero());
-        files.push(StagedFile {
-            path: String::from_utf8_lossy(path).into_owned(),
-            new: Oid::from_str(new_id)?,
-            old,
         });
     }
     Ok(files)
