@@ -82,7 +82,10 @@ fn a_missing_root_commit_is_named_and_the_rest_is_scanned() {
     assert_eq!(code(&output), 1, "{}", stderr(&output));
     assert_warns(&output, &[&root, &format!("parent of commit {middle}")]);
     let report = json(&output);
-    assert!(has_key(&report, KEY_B) && has_key(&report, KEY_C), "{report:#}");
+    assert!(
+        has_key(&report, KEY_B) && has_key(&report, KEY_C),
+        "{report:#}"
+    );
     assert!(!has_key(&report, KEY_A), "only in the unreadable commit");
 }
 
@@ -111,14 +114,21 @@ fn a_corrupt_commit_object_is_named_and_the_rest_is_scanned() {
     assert_eq!(code(&output), 1, "{}", stderr(&output));
     assert_warns(&output, &[&middle, &format!("parent of commit {top}")]);
     let report = json(&output);
-    assert!(has_key(&report, KEY_B) && has_key(&report, KEY_C), "{report:#}");
+    assert!(
+        has_key(&report, KEY_B) && has_key(&report, KEY_C),
+        "{report:#}"
+    );
 }
 
 #[test]
 fn a_ref_to_a_missing_object_is_named_and_the_rest_is_scanned() {
     let (repo, _) = three_commits();
     let ghost = "0123456789abcdef0123456789abcdef01234567";
-    std::fs::write(repo.path.join(".git/refs/heads/ghost"), format!("{ghost}\n")).unwrap();
+    std::fs::write(
+        repo.path.join(".git/refs/heads/ghost"),
+        format!("{ghost}\n"),
+    )
+    .unwrap();
     let output = history(&repo.path);
     assert_eq!(code(&output), 1, "{}", stderr(&output));
     assert_warns(&output, &[ghost, "refs/heads/ghost"]);
@@ -164,9 +174,16 @@ fn a_history_with_nothing_readable_exits_2_naming_the_objects() {
     let output = history(&repo.path);
     assert_eq!(code(&output), 2, "{}", stderr(&output));
     let text = stderr(&output);
-    assert!(text.contains(&top) && text.contains("refs/heads/main"), "{text}");
+    assert!(
+        text.contains(&top) && text.contains("refs/heads/main"),
+        "{text}"
+    );
     assert!(!text.contains("no secrets found"), "{text}");
-    assert!(output.stdout.is_empty(), "no report: {}", common::stdout(&output));
+    assert!(
+        output.stdout.is_empty(),
+        "no report: {}",
+        common::stdout(&output)
+    );
 }
 
 #[test]
@@ -280,12 +297,18 @@ fn a_split_index_is_read_without_running_anything() {
     repo.git(&["update-index", "--split-index"]);
     // An added file, a replaced entry (modified file) and a deleted entry.
     repo.write("new/k.env", &format!("OPENAI_API_KEY={KEY_B}\n"));
-    repo.write("app.py", &format!("import os\nKEY = \"{KEY_A}\"\nt = \"{KEY_C}\"\n"));
+    repo.write(
+        "app.py",
+        &format!("import os\nKEY = \"{KEY_A}\"\nt = \"{KEY_C}\"\n"),
+    );
     repo.git(&["add", "new/k.env", "app.py"]);
     repo.git(&["rm", "--quiet", "--cached", "gone.py"]);
-    let shared = std::fs::read_dir(repo.path.join(".git"))
-        .unwrap()
-        .any(|e| e.unwrap().file_name().to_string_lossy().starts_with("sharedindex."));
+    let shared = std::fs::read_dir(repo.path.join(".git")).unwrap().any(|e| {
+        e.unwrap()
+            .file_name()
+            .to_string_lossy()
+            .starts_with("sharedindex.")
+    });
     assert!(shared, "git wrote no shared index");
     let marker = install_fsmonitor_trap(&repo);
 
@@ -293,7 +316,10 @@ fn a_split_index_is_read_without_running_anything() {
     assert!(!marker.exists(), "keylint ran core.fsmonitor");
     assert_eq!(code(&output), 1, "{}", stderr(&output));
     let report = json(&output);
-    assert!(has_key(&report, KEY_B) && has_key(&report, KEY_C), "{report:#}");
+    assert!(
+        has_key(&report, KEY_B) && has_key(&report, KEY_C),
+        "{report:#}"
+    );
     assert!(!has_key(&report, KEY_A), "an old line: {report:#}");
     assert_eq!(report["summary"]["files_scanned"], 2, "{report:#}");
 }
@@ -314,4 +340,22 @@ fn before_the_first_commit_the_advice_works_there() {
     let text = stderr(&output);
     assert!(text.contains("git rm --cached k.env"), "{text}");
     assert!(!text.contains("git restore --staged"), "{text}");
+}
+
+#[test]
+fn a_sparse_index_is_an_error_that_says_so() {
+    let mut repo = Repo::new();
+    repo.write("a/x.py", "x = 1\n");
+    repo.write("b/y.py", "y = 1\n");
+    repo.commit("Alice", "first");
+    repo.git(&["sparse-checkout", "set", "--cone", "--sparse-index", "a"]);
+    repo.write("a/k.env", &format!("OPENAI_API_KEY={KEY_B}\n"));
+    repo.git(&["add", "a/k.env"]);
+    let output = staged(&repo.path);
+    assert_eq!(code(&output), 2, "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("sparse index"),
+        "{}",
+        stderr(&output)
+    );
 }

@@ -243,7 +243,9 @@ fn walk_bounds(
             .references_glob(glob)
             .map_err(|e| anyhow!("cannot hide {glob}: {}", e.message()))?;
         // What cannot be read cannot be hidden: its commits are scanned.
-        let peeled = refs.flatten().filter_map(|r| r.peel(ObjectType::Commit).ok());
+        let peeled = refs
+            .flatten()
+            .filter_map(|r| r.peel(ObjectType::Commit).ok());
         bounds.hidden.extend(peeled.map(|commit| commit.id()));
     }
     Ok(bounds)

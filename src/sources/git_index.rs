@@ -7,7 +7,8 @@
 //! libgit2 can read the index too, but it hashes the whole file first and
 //! keeps no cache-tree we can reach; on a 50,000-file repository that is
 //! most of a pre-commit hook's time.  libgit2 cannot read split indexes
-//! either: this reader merges them (`link` extension, below) itself.
+//! at all: this reader merges them (`link` extension, below) itself.
+//! Sparse indexes (directory entries) are not read yet: an error saying so.
 //!
 //! The index is untrusted input (a cloned repository's `.git` is whatever
 //! its author made it): every count and length is checked against the
@@ -31,8 +32,12 @@ const MIN_ENTRY_LEN: usize = STAT_LEN + OID_LEN + 2 + 2;
 const FLAG_EXTENDED: u16 = 0x4000;
 const EXT_INTENT_TO_ADD: u16 = 0x2000;
 const MODE_TREE: u32 = 0o040000;
-/// Deeper cache-trees are ignored (a real one is as deep as the paths).
-const MAX_CACHE_TREE_DEPTH: usize = 1024;
+/// Directory levels an entry's path or the cache-tree may have: far more
+/// than any checkout can hold, few enough for the recursive diff (and the
+/// recursive drop of a cache-tree) to stay within the stack.
+const MAX_DEPTH: usize = 2048;
+const SPARSE: &str =
+    "a sparse index (`git sparse-checkout set --no-sparse-index` rewrites it as a full one)";
 
 pub struct IndexEntry {
     /// Range of the full path in `IndexFile::paths`.
@@ -80,11 +85,15 @@ impl IndexFile {
 
 #[derive(Debug)]
 pub enum ReadError {
-    /// Valid, but uses a feature this reader lacks (a sparse index).
+    /// Valid, but uses a feature this reader lacks (a sparse index, an
+    /// unknown required extension).
     Unsupported { path: PathBuf, feature: String },
     /// Damaged or hostile: a count, length or id that cannot be right.
     Corrupt { path: PathBuf, reason: String },
-    Io { path: PathBuf, error: std::io::Error },
+    Io {
+        path: PathBuf,
+        error: std::io::Error,
+    },
 }
 
 impl fmt::Display for ReadError {
@@ -213,7 +222,10 @@ struct Link {
 fn parse(data: &[u8]) -> Result<Parsed, Problem> {
     // The trailing checksum is not verified: git rewrote the file atomically.
     let Some(body_len) = data.len().checked_sub(OID_LEN).filter(|&n| n >= HEADER_LEN) else {
-        return corrupt(format!("{} bytes is shorter than an index header", data.len()));
+        return corrupt(format!(
+            "{} bytes is shorter than an index header",
+            data.len()
+        ));
     };
     let body = &data[..body_len];
     let mut cursor = Cursor { data: body, at: 0 };
@@ -240,12 +252,15 @@ fn parse(data: &[u8]) -> Result<Parsed, Problem> {
     let mut previous: Range<usize> = 0..0;
     for number in 0..count {
         let Some(entry) = parse_entry(&mut cursor, version, &mut file.paths, &previous) else {
-            return corrupt(format!("entry {number} of {count} is truncated or malformed"));
+            return corrupt(format!(
+                "entry {number} of {count} is truncated or malformed"
+            ));
         };
         if entry.mode & 0o170000 == MODE_TREE {
-            return Err(Problem::Unsupported(
-                "a sparse index (`git sparse-checkout` with --sparse-index)".into(),
-            ));
+            return Err(Problem::Unsupported(SPARSE.into()));
+        }
+        if memchr::memchr_iter(b'/', file.path(&entry)).count() >= MAX_DEPTH {
+            return corrupt(format!("entry {number} is nested over {MAX_DEPTH} directories deep"));
         }
         previous = entry.path.clone();
         file.entries.push(entry);
@@ -269,9 +284,11 @@ fn parse_extensions(cursor: &mut Cursor, file: &mut IndexFile) -> Result<Option<
         match signature {
             // A damaged cache-tree only costs speed: without it every
             // directory is compared with HEAD.
-            b"TREE" => file.cache_tree = parse_cache_tree(&mut Cursor::new(payload), 0),
+            b"TREE" => file.cache_tree = parse_cache_tree(&mut Cursor::new(payload)),
             b"link" => link = Some(parse_link(payload)?),
-            b"sdir" => return Err(Problem::Unsupported("a sparse index".into())),
+            b"sdir" => {
+                return Err(Problem::Unsupported(SPARSE.into()));
+            }
             _ if signature[0].is_ascii_uppercase() => {}
             _ => return Err(Problem::Unsupported(format!("index extension {name}"))),
         }
@@ -280,7 +297,10 @@ fn parse_extensions(cursor: &mut Cursor, file: &mut IndexFile) -> Result<Option<
 }
 
 fn parse_link(payload: &[u8]) -> Result<Link, Problem> {
-    let Some(shared) = payload.get(..OID_LEN).and_then(|id| Oid::from_bytes(id).ok()) else {
+    let Some(shared) = payload
+        .get(..OID_LEN)
+        .and_then(|id| Oid::from_bytes(id).ok())
+    else {
         return corrupt("the link extension is too short");
     };
     Ok(Link {
@@ -306,7 +326,9 @@ fn merge_shared(split: IndexFile, link: &Link, git_dir: &Path) -> Result<IndexFi
     };
     // Its trailing checksum is the id the link names.
     if data.get(data.len().saturating_sub(OID_LEN)..) != Some(link.shared.as_bytes()) {
-        return Err(fail("its checksum is not the one the split index names".into()));
+        return Err(fail(
+            "its checksum is not the one the split index names".into(),
+        ));
     }
     let shared = match parse(&data) {
         Ok(Parsed { file, link: None }) => file,
@@ -445,7 +467,9 @@ fn ewah_bits(cursor: &mut Cursor, limit: usize) -> Option<Vec<usize>> {
     let mut bits = Vec::new();
     let mut position: usize = 0;
     while let Some(run) = words.next() {
-        let run_bits = usize::try_from((run >> 1) & 0xFFFF_FFFF).ok()?.checked_mul(64)?;
+        let run_bits = usize::try_from((run >> 1) & 0xFFFF_FFFF)
+            .ok()?
+            .checked_mul(64)?;
         let end = position.checked_add(run_bits)?;
         if run & 1 == 1 {
             if end > limit {
@@ -508,10 +532,31 @@ fn parse_entry(
 }
 
 /// `name NUL entry_count SP subtree_count LF [oid]`, children in pre-order.
-fn parse_cache_tree(cursor: &mut Cursor, depth: usize) -> Option<CacheTree> {
-    if depth > MAX_CACHE_TREE_DEPTH {
-        return None;
+/// Iterative: a hostile file's nesting must not overflow the stack.
+fn parse_cache_tree(cursor: &mut Cursor) -> Option<CacheTree> {
+    // Each open directory, with how many children it still has to read.
+    let mut open = vec![parse_cache_tree_node(cursor)?];
+    loop {
+        let depth = open.len();
+        let (_, unread) = open.last_mut()?;
+        if *unread > 0 {
+            if depth > MAX_DEPTH {
+                return None;
+            }
+            *unread -= 1;
+            let child = parse_cache_tree_node(cursor)?;
+            open.push(child);
+            continue;
+        }
+        let (done, _) = open.pop()?;
+        match open.last_mut() {
+            Some((parent, _)) => parent.children.push(done),
+            None => return Some(done),
+        }
     }
+}
+
+fn parse_cache_tree_node(cursor: &mut Cursor) -> Option<(CacheTree, usize)> {
     let name = cursor.until_nul()?.to_vec();
     let line_end = memchr::memchr(b'\n', cursor.data.get(cursor.at..)?)?;
     let line = std::str::from_utf8(cursor.take(line_end)?).ok()?;
@@ -524,16 +569,73 @@ fn parse_cache_tree(cursor: &mut Cursor, depth: usize) -> Option<CacheTree> {
     } else {
         None
     };
-    // Each child takes at least 5 bytes (`NUL`, "-1 0", LF).
+    // Each child takes at least 5 bytes (NUL, "-1 0", LF).
     if subtrees > (cursor.data.len() - cursor.at) / 5 {
         return None;
     }
-    let children = (0..subtrees)
-        .map(|_| parse_cache_tree(cursor, depth + 1))
-        .collect::<Option<Vec<_>>>()?;
-    Some(CacheTree {
+    let tree = CacheTree {
         name,
         oid,
-        children,
-    })
+        children: Vec::new(),
+    };
+    Some((tree, subtrees))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ewah(words: &[u64]) -> Vec<u8> {
+        let mut out = Vec::new();
+        out.extend_from_slice(&(words.len() as u32 * 64).to_be_bytes());
+        out.extend_from_slice(&(words.len() as u32).to_be_bytes());
+        for word in words {
+            out.extend_from_slice(&word.to_be_bytes());
+        }
+        out.extend_from_slice(&0u32.to_be_bytes());
+        out
+    }
+
+    #[test]
+    fn ewah_runs_and_literals() {
+        // A run of one word of ones, then one literal word: bits 64 and 66.
+        let run = 1 | (1 << 1) | (1 << 33);
+        let data = ewah(&[run, 0b101]);
+        let bits = ewah_bits(&mut Cursor::new(&data), 200).unwrap();
+        let mut expected: Vec<usize> = (0..64).collect();
+        expected.extend([64, 66]);
+        assert_eq!(bits, expected);
+        // A bit past the entries, or a literal word that is not there.
+        assert!(ewah_bits(&mut Cursor::new(&data), 65).is_none());
+        assert!(ewah_bits(&mut Cursor::new(&ewah(&[1 << 33])), 200).is_none());
+        // A run of 2^32 words of ones is refused, not enumerated.
+        assert!(ewah_bits(&mut Cursor::new(&ewah(&[u64::MAX >> 31])), 200).is_none());
+    }
+
+    #[test]
+    fn impossible_counts_are_corrupt_before_any_allocation() {
+        let mut data = b"DIRC\0\0\0\x02\xff\xff\xff\xff".to_vec();
+        data.extend_from_slice(&[0; OID_LEN]);
+        assert!(matches!(parse(&data), Err(Problem::Corrupt(r)) if r.contains("4294967295")));
+        assert!(matches!(parse(b"DIRC"), Err(Problem::Corrupt(_))));
+    }
+
+    #[test]
+    fn a_deep_cache_tree_is_no_stack_overflow() {
+        let mut payload = Vec::new();
+        for _ in 0..100_000 {
+            payload.extend_from_slice(b"d\0-1 1\n");
+        }
+        payload.extend_from_slice(b"d\0-1 0\n");
+        // Deeper than any path: ignored (it only saves reading trees).
+        assert!(parse_cache_tree(&mut Cursor::new(&payload)).is_none());
+        let shallow = &payload[payload.len() - 7 * 100..];
+        let mut tree = parse_cache_tree(&mut Cursor::new(shallow)).unwrap();
+        let mut depth = 0;
+        while let Some(child) = tree.children.pop() {
+            tree = child;
+            depth += 1;
+        }
+        assert_eq!(depth, 99);
+    }
 }

@@ -14,9 +14,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Result, anyhow};
-use git2::{
-    Delta, DiffFindOptions, DiffOptions, FileMode, Index, ObjectType, Oid, Patch, Repository, Tree,
-};
+use git2::{DiffOptions, ObjectType, Oid, Patch, Repository, Tree};
 
 use super::fs::SkipReason;
 use super::git::open_repository;
@@ -86,17 +84,11 @@ fn staged_files(repo: &Repository) -> Result<Vec<StagedFile>> {
         Err(e) => return Err(anyhow!("cannot read HEAD: {}", e.message())),
     };
     let index_path = index_path(repo);
-    match git_index::read(&index_path, repo.path()) {
-        Ok(index) => Ok(IndexDiff::new(repo, &index).run(head_tree.as_ref())),
-        // The header was checked first: libgit2 never sees an impossible
-        // entry count.  keylint never runs `git` (it would run programs
-        // the repository's config names, e.g. `core.fsmonitor`).
-        Err(unsupported @ git_index::ReadError::Unsupported { .. }) => {
-            libgit2_staged_files(repo, &index_path, head_tree.as_ref())
-                .map_err(|e| anyhow!("{unsupported}; libgit2 cannot read it either: {e}"))
-        }
-        Err(error) => Err(error.into()),
-    }
+    // No fallback: libgit2 reads neither split nor sparse indexes, and
+    // keylint never runs `git`, which would run programs the scanned
+    // repository's config names (`core.fsmonitor`) and write into `.git`.
+    let index = git_index::read(&index_path, repo.path())?;
+    Ok(IndexDiff::new(repo, &index).run(head_tree.as_ref()))
 }
 
 /// The index `git commit` will record: a hook run by `git commit -a` or
@@ -233,54 +225,6 @@ impl<'a> IndexDiff<'a> {
             _ => {}
         }
     }
-}
-
-/// The same through libgit2's diff, for indexes `git_index` can't read
-/// (sparse): it compares every entry with HEAD's whole tree.
-fn libgit2_staged_files(
-    repo: &Repository,
-    index_path: &Path,
-    head_tree: Option<&Tree>,
-) -> Result<Vec<StagedFile>> {
-    let index = Index::open(index_path).map_err(|e| {
-        anyhow!(
-            "cannot read the index {}: {}",
-            index_path.display(),
-            e.message()
-        )
-    })?;
-    let mut diff_options = DiffOptions::new();
-    diff_options.ignore_submodules(true);
-    let mut diff = repo.diff_tree_to_index(head_tree, Some(&index), Some(&mut diff_options))?;
-    diff.find_similar(Some(
-        DiffFindOptions::new()
-            .renames(true)
-            .copies(false)
-            .exact_match_only(true),
-    ))?;
-    let mut files = Vec::new();
-    for delta in diff.deltas() {
-        let new = delta.new_file();
-        let wanted = matches!(
-            delta.status(),
-            Delta::Added | Delta::Modified | Delta::Renamed | Delta::Copied | Delta::Typechange
-        );
-        let is_file = matches!(new.mode(), FileMode::Blob | FileMode::BlobExecutable);
-        if !wanted || !is_file {
-            continue;
-        }
-        let old = delta.old_file();
-        let old_is_file = matches!(old.mode(), FileMode::Blob | FileMode::BlobExecutable);
-        files.push(StagedFile {
-            path: new
-                .path_bytes()
-                .map(|p| String::from_utf8_lossy(p).into_owned())
-                .unwrap_or_default(),
-            new: new.id(),
-            old: (old_is_file && !old.id().is_zero()).then(|| old.id()),
-        });
-    }
-    Ok(files)
 }
 
 fn scan_file(
