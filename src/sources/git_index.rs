@@ -260,7 +260,9 @@ fn parse(data: &[u8]) -> Result<Parsed, Problem> {
             return Err(Problem::Unsupported(SPARSE.into()));
         }
         if memchr::memchr_iter(b'/', file.path(&entry)).count() >= MAX_DEPTH {
-            return corrupt(format!("entry {number} is nested over {MAX_DEPTH} directories deep"));
+            return corrupt(format!(
+                "entry {number} is nested over {MAX_DEPTH} directories deep"
+            ));
         }
         previous = entry.path.clone();
         file.entries.push(entry);
