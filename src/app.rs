@@ -22,7 +22,7 @@ use crate::rules::{RuleMeta, RuleSet, RuleSource};
 use crate::scan::{ScanResult, TreeScan};
 use crate::sources::fs::{SkipReason, WalkOptions};
 use crate::sources::git::{HistoryOptions, scan_history};
-use crate::sources::staged::{StagedOptions, scan_staged};
+use crate::sources::staged::{StagedOptions, before_first_commit, scan_staged};
 use crate::suppress::baseline::Baseline;
 use crate::suppress::{Suppressor, Unused};
 
@@ -386,9 +386,14 @@ fn staged(args: ScanArgs) -> Result<Outcome> {
         collect_markers: args.suppress.report_unused,
     };
     let mut result = scan_staged(&pipeline.engine, &options)?;
+    let unborn = before_first_commit(repo);
     // A hook must never pass silently because it looked at nothing.
     if result.stats.files_scanned == 0 {
-        if result.skipped.is_empty() {
+        if result.skipped.is_empty() && unborn {
+            eprintln!(
+                "keylint: nothing staged: no commit yet and no file in the index, so nothing was scanned"
+            );
+        } else if result.skipped.is_empty() {
             eprintln!(
                 "keylint: nothing staged: no file in the index differs from HEAD, so nothing was scanned"
             );
@@ -400,12 +405,13 @@ fn staged(args: ScanArgs) -> Result<Outcome> {
         }
     }
     let outcome = pipeline.finish(&mut result)?;
-    print_unstage_hint(&result);
+    print_unstage_hint(&result, unborn);
     Ok(outcome)
 }
 
-/// After a blocked commit: how to get out of it.
-fn print_unstage_hint(result: &ScanResult) {
+/// After a blocked commit: how to get out of it.  Before the first commit
+/// there is no HEAD to restore from: `git rm --cached` unstages there.
+fn print_unstage_hint(result: &ScanResult, unborn: bool) {
     let mut paths: Vec<&str> = result
         .findings
         .iter()
@@ -421,8 +427,13 @@ fn print_unstage_hint(result: &ScanResult) {
         paths.join(", ")
     );
     eprintln!("  remove the secret from the file and `git add` it again, or unstage the file:");
+    let unstage = if unborn {
+        "git rm --cached"
+    } else {
+        "git restore --staged"
+    };
     for path in &paths {
-        eprintln!("    git restore --staged {path}");
+        eprintln!("    {unstage} {path}");
     }
     eprintln!(
         "  if it is not a real secret, add a `keylint:allow` comment on its line (or the line before)"

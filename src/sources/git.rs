@@ -22,7 +22,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use anyhow::{Context, Result, anyhow};
-use git2::{ObjectType, Oid, Repository, RepositoryOpenFlags, Revwalk, Sort};
+use git2::{ObjectType, Oid, Repository, RepositoryOpenFlags, Sort};
 use rayon::prelude::*;
 
 use super::fs::SkipReason;
@@ -102,7 +102,11 @@ pub fn scan_history(engine: &Engine, options: &HistoryOptions) -> Result<ScanRes
                 .to_string(),
         );
     }
+    rewritten_history_warnings(&repo, &mut warnings);
+    let before_walk = warnings.len();
     let commits = select_commits(&repo, options, &mut warnings)?;
+    // Every warning the commit walk gives is an object it could not read.
+    let mut unreadable = (warnings.len() - before_walk) as u64;
     let context = ScanContext {
         engine,
         commits: &commits,
@@ -134,6 +138,7 @@ pub fn scan_history(engine: &Engine, options: &HistoryOptions) -> Result<ScanRes
         }
         walker.walk(&progress);
         warnings.append(&mut walker.warnings);
+        unreadable += walker.unreadable;
         let trees_walked = walker.trees_walked;
         drop(walker); // closes the channel: the workers finish the queue
         let scanned = scanner.join().expect("the scanning thread does not panic");
@@ -141,11 +146,15 @@ pub fn scan_history(engine: &Engine, options: &HistoryOptions) -> Result<ScanRes
     });
     let mut result = scanned?;
     progress.finish();
+    unreadable += result.stats.skipped_unreadable;
+    warnings.append(&mut result.warnings);
+    if unreadable > 0 && !read_any_blob(&result) {
+        return Err(nothing_readable(&options.repo, &warnings));
+    }
     keep_first_introduction(&mut result.findings, &commits);
     if options.all_occurrences {
         add_occurrences(&repo, &commits, &mut result);
     }
-    warnings.append(&mut result.warnings);
     result.warnings = warnings;
     result.stats.commits_walked = commits.len() as u64;
     result.stats.trees_walked = trees_walked;
@@ -154,47 +163,124 @@ pub fn scan_history(engine: &Engine, options: &HistoryOptions) -> Result<ScanRes
     Ok(result)
 }
 
-/// The commits to scan, parents before children.
+/// Whether any blob's content was read (scanned, or skipped for what it
+/// holds or its size): with damage and none, the scan saw nothing.
+fn read_any_blob(result: &ScanResult) -> bool {
+    let stats = &result.stats;
+    stats.blobs_scanned + stats.skipped_binary + stats.lfs_pointers_skipped > 0
+        || !result.skipped.is_empty()
+}
+
+/// Exit 2, naming every unreadable object: never "no secrets found".
+fn nothing_readable(repo: &Path, warnings: &[String]) -> anyhow::Error {
+    let mut message = format!(
+        "nothing in the history of {} could be read (a damaged repository?)",
+        repo.display()
+    );
+    for warning in warnings {
+        message.push_str("\n  ");
+        message.push_str(warning);
+    }
+    anyhow!(message)
+}
+
+/// Where the walk starts and what it leaves out, resolved to commits.
+#[derive(Default)]
+struct WalkBounds {
+    /// (who points to it, commit): refs, stash entries, HEAD, `--branch`.
+    tips: Vec<(String, Oid)>,
+    /// Commits whose history is excluded (`--since`, `--range A..`, hidden).
+    hidden: Vec<Oid>,
+}
+
+/// The commits to scan, parents before children.  libgit2's revwalk is
+/// fast but gives up at the first unreadable commit; then (and whenever
+/// grafts would make it hide commits) keylint walks the parents itself.
 fn select_commits(
     repo: &Repository,
     options: &HistoryOptions,
     warnings: &mut Vec<String>,
 ) -> Result<Vec<Oid>> {
+    let bounds = walk_bounds(repo, options, warnings)?;
+    if !has_grafts(repo)
+        && let Ok(commits) = revwalk(repo, &bounds)
+    {
+        return Ok(commits);
+    }
+    Ok(ParentWalk::new(repo).run(&bounds, warnings))
+}
+
+fn walk_bounds(
+    repo: &Repository,
+    options: &HistoryOptions,
+    warnings: &mut Vec<String>,
+) -> Result<WalkBounds> {
+    let mut bounds = WalkBounds::default();
+    if let Some(range) = &options.range {
+        let (from, to) = resolve_range(repo, range)?;
+        bounds.tips.push((format!("--range {range}"), to));
+        bounds.hidden.extend(from);
+        return Ok(bounds);
+    }
+    if options.branches.is_empty() {
+        bounds.tips = all_ref_tips(repo, warnings)?;
+    } else {
+        for name in &options.branches {
+            let oid = resolve_commit(repo, name, "--branch")?;
+            bounds.tips.push((format!("--branch {name}"), oid));
+        }
+    }
+    if let Some(since) = &options.since {
+        bounds.hidden.push(resolve_commit(repo, since, "--since")?);
+    }
+    for rev in &options.hide {
+        bounds
+            .hidden
+            .push(resolve_commit(repo, rev, "hidden revision")?);
+    }
+    for glob in &options.hide_globs {
+        let refs = repo
+            .references_glob(glob)
+            .map_err(|e| anyhow!("cannot hide {glob}: {}", e.message()))?;
+        // What cannot be read cannot be hidden: its commits are scanned.
+        let peeled = refs
+            .flatten()
+            .filter_map(|r| r.peel(ObjectType::Commit).ok());
+        bounds.hidden.extend(peeled.map(|commit| commit.id()));
+    }
+    Ok(bounds)
+}
+
+/// `A..B` (or `A...B`, whose merge base is hidden) as (hidden, tip).
+fn resolve_range(repo: &Repository, range: &str) -> Result<(Vec<Oid>, Oid)> {
+    let cannot = |e: git2::Error| anyhow!("cannot resolve --range {range}: {}", e.message());
+    let spec = repo.revparse(range).map_err(cannot)?;
+    let peel = |object: Option<&git2::Object>| -> Result<Option<Oid>> {
+        object
+            .map(|o| o.peel_to_commit().map(|c| c.id()).map_err(cannot))
+            .transpose()
+    };
+    let (from, to) = (peel(spec.from())?, peel(spec.to())?);
+    let (Some(from), Some(to)) = (from, to) else {
+        anyhow::bail!("--range {range} is not a range (A..B)");
+    };
+    let mut hidden = vec![from];
+    if spec.mode().contains(git2::RevparseMode::MERGE_BASE) {
+        hidden = vec![repo.merge_base(from, to).map_err(cannot)?];
+    }
+    Ok((hidden, to))
+}
+
+fn revwalk(repo: &Repository, bounds: &WalkBounds) -> Result<Vec<Oid>, git2::Error> {
     let mut walk = repo.revwalk()?;
     walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)?;
-    if let Some(range) = &options.range {
-        walk.push_range(range)
-            .map_err(|e| anyhow!("cannot resolve --range {range}: {}", e.message()))?;
-    } else {
-        if options.branches.is_empty() {
-            push_all_refs(repo, &mut walk, warnings)?;
-        } else {
-            for name in &options.branches {
-                walk.push(resolve_commit(repo, name, "--branch")?)?;
-            }
-        }
-        if let Some(since) = &options.since {
-            walk.hide(resolve_commit(repo, since, "--since")?)?;
-        }
-        for rev in &options.hide {
-            walk.hide(resolve_commit(repo, rev, "hidden revision")?)?;
-        }
-        for glob in &options.hide_globs {
-            walk.hide_glob(glob)
-                .map_err(|e| anyhow!("cannot hide {glob}: {}", e.message()))?;
-        }
+    for (_, oid) in &bounds.tips {
+        walk.push(*oid)?;
     }
-    let mut commits = Vec::new();
-    for item in walk {
-        match item {
-            Ok(oid) => commits.push(oid),
-            Err(e) => {
-                warnings.push(format!("history walk stopped early: {}", e.message()));
-                break;
-            }
-        }
+    for oid in &bounds.hidden {
+        walk.hide(*oid)?;
     }
-    Ok(commits)
+    walk.collect()
 }
 
 fn resolve_commit(repo: &Repository, spec: &str, flag: &str) -> Result<Oid> {
@@ -208,9 +294,10 @@ fn resolve_commit(repo: &Repository, spec: &str, flag: &str) -> Result<Oid> {
 }
 
 /// Every ref, every stash entry (older ones live only in the stash's
-/// reflog) and HEAD (which may be detached).
-fn push_all_refs(repo: &Repository, walk: &mut Revwalk, warnings: &mut Vec<String>) -> Result<()> {
-    let mut starts = Vec::new();
+/// reflog) and HEAD (which may be detached).  A ref that leads to no
+/// readable commit is a warning naming the ref and the object.
+fn all_ref_tips(repo: &Repository, warnings: &mut Vec<String>) -> Result<Vec<(String, Oid)>> {
+    let mut tips = Vec::new();
     for reference in repo.references()? {
         let reference = match reference {
             Ok(reference) => reference,
@@ -221,27 +308,184 @@ fn push_all_refs(repo: &Repository, walk: &mut Revwalk, warnings: &mut Vec<Strin
         };
         let name = String::from_utf8_lossy(reference.name_bytes()).into_owned();
         match reference.peel(ObjectType::Commit) {
-            Ok(object) => starts.push((name, object.id())),
-            Err(e) => warnings.push(format!(
-                "ref {name} does not lead to a readable commit; not scanned: {}",
-                e.message()
-            )),
+            Ok(object) => tips.push((name, object.id())),
+            Err(e) => {
+                let target = reference
+                    .resolve()
+                    .ok()
+                    .and_then(|r| r.target())
+                    .map_or_else(|| "its target".to_string(), |oid| format!("object {oid}"));
+                warnings.push(format!(
+                    "cannot read {target} (ref {name} points to it): {}; \
+                     what only this ref leads to was not scanned",
+                    e.message()
+                ));
+            }
         }
     }
     if let Ok(stashes) = repo.reflog("refs/stash") {
         for (i, entry) in stashes.iter().enumerate() {
-            starts.push((format!("stash@{{{i}}}"), entry.id_new()));
+            tips.push((format!("stash@{{{i}}}"), entry.id_new()));
         }
     }
     if let Ok(head) = repo.head().and_then(|h| h.peel(ObjectType::Commit)) {
-        starts.push(("HEAD".into(), head.id()));
+        tips.push(("HEAD".into(), head.id()));
     }
-    for (name, oid) in starts {
-        if let Err(e) = walk.push(oid) {
-            warnings.push(format!("cannot walk {name} ({oid}): {}", e.message()));
+    Ok(tips)
+}
+
+/// `info/grafts` (deprecated, still honoured by git and libgit2) rewrites
+/// commits' parents, which can hide history from a walk.
+fn grafts_path(repo: &Repository) -> PathBuf {
+    repo.commondir().join("info").join("grafts")
+}
+
+fn has_grafts(repo: &Repository) -> bool {
+    std::fs::metadata(grafts_path(repo)).is_ok_and(|m| m.len() > 0)
+}
+
+/// Warnings for what makes git show a history other than the one stored:
+/// grafts and replace refs.  keylint reads the objects as stored.
+fn rewritten_history_warnings(repo: &Repository, warnings: &mut Vec<String>) {
+    if has_grafts(repo) {
+        warnings.push(format!(
+            "{} rewrites commit parents for git and can hide commits from `git log`; \
+             keylint ignores it and walks the parents recorded in the commits, so hidden \
+             commits are scanned too",
+            grafts_path(repo).display()
+        ));
+    }
+    let Ok(replaced) = repo.references_glob("refs/replace/*") else {
+        return;
+    };
+    for reference in replaced.flatten() {
+        let name = String::from_utf8_lossy(reference.name_bytes()).into_owned();
+        let target = reference
+            .target()
+            .map_or_else(|| "another object".to_string(), |oid| oid.to_string());
+        warnings.push(format!(
+            "{name}: git shows {target} in place of {}; keylint reads the objects as \
+             stored and scans both",
+            name.trim_start_matches("refs/replace/")
+        ));
+    }
+}
+
+/// The history walk that survives damage: commits read one by one (raw,
+/// so grafts do not apply), parents before children, each unreadable
+/// commit a warning naming it and the child or ref that points to it.
+struct ParentWalk<'r> {
+    odb: Option<git2::Odb<'r>>,
+    /// Commits whose parents are not in a shallow clone by design.
+    shallow: HashSet<Oid>,
+}
+
+/// Why a commit is visited: a ref (by name) or as a parent of a child.
+enum Via<'a> {
+    Ref(&'a str),
+    Child(Oid),
+}
+
+impl<'r> ParentWalk<'r> {
+    fn new(repo: &'r Repository) -> Self {
+        let shallow = std::fs::read_to_string(repo.commondir().join("shallow"))
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|line| Oid::from_str(line.trim()).ok())
+            .collect();
+        ParentWalk {
+            odb: repo.odb().ok(),
+            shallow,
         }
     }
-    Ok(())
+
+    fn run(&self, bounds: &WalkBounds, warnings: &mut Vec<String>) -> Vec<Oid> {
+        let hidden_tips: Vec<(String, Oid)> = bounds
+            .hidden
+            .iter()
+            .map(|oid| ("a hidden revision".to_string(), *oid))
+            .collect();
+        let mut hidden = HashSet::new();
+        self.post_order(&hidden_tips, &mut hidden, warnings);
+        self.post_order(&bounds.tips, &mut hidden, warnings)
+    }
+
+    /// Depth-first from `tips`, parents before children, skipping (and
+    /// adding to) `seen`; returns the commits read, in that order.
+    fn post_order(
+        &self,
+        tips: &[(String, Oid)],
+        seen: &mut HashSet<Oid>,
+        warnings: &mut Vec<String>,
+    ) -> Vec<Oid> {
+        let mut order = Vec::new();
+        for (name, tip) in tips {
+            // (commit, who pointed to it, parents pushed yet?)
+            let mut stack = vec![(*tip, Via::Ref(name), false)];
+            while let Some((oid, via, expanded)) = stack.pop() {
+                if expanded {
+                    order.push(oid);
+                    continue;
+                }
+                if !seen.insert(oid) {
+                    continue;
+                }
+                let parents = match self.parents(oid) {
+                    Ok(parents) => parents,
+                    Err(error) => {
+                        warnings.push(unreadable_commit(oid, &via, &error));
+                        continue;
+                    }
+                };
+                stack.push((oid, via, true));
+                // Reversed: the first parent's history comes out first.
+                for parent in parents.into_iter().rev() {
+                    if !seen.contains(&parent) {
+                        stack.push((parent, Via::Child(oid), false));
+                    }
+                }
+            }
+        }
+        order
+    }
+
+    /// The parents recorded in the commit object itself.
+    fn parents(&self, oid: Oid) -> Result<Vec<Oid>, String> {
+        let odb = self.odb.as_ref().ok_or("cannot open the object database")?;
+        let object = odb.read(oid).map_err(|e| e.message().to_string())?;
+        if object.kind() != ObjectType::Commit {
+            return Err(format!("it is a {}, not a commit", object.kind()));
+        }
+        if self.shallow.contains(&oid) {
+            return Ok(Vec::new());
+        }
+        commit_parents(object.data()).ok_or_else(|| "malformed commit".to_string())
+    }
+}
+
+fn unreadable_commit(oid: Oid, via: &Via, error: &str) -> String {
+    let who = match via {
+        Via::Ref(name) => format!("{name} points to it"),
+        Via::Child(child) => format!("parent of commit {child}"),
+    };
+    format!(
+        "cannot read commit {oid} ({who}): {error}; it and the history only it leads to \
+         were not scanned"
+    )
+}
+
+/// The `parent` lines of a raw commit (they follow the `tree` line).
+fn commit_parents(data: &[u8]) -> Option<Vec<Oid>> {
+    let mut lines = data.split(|&b| b == b'\n');
+    lines.next()?.strip_prefix(b"tree ")?;
+    let mut parents = Vec::new();
+    for line in lines {
+        let Some(hex) = line.strip_prefix(b"parent ") else {
+            break;
+        };
+        parents.push(Oid::from_str(std::str::from_utf8(hex).ok()?).ok()?);
+    }
+    Some(parents)
 }
 
 /// Blobs per batch sent from the walk to the workers, and batches queued.
@@ -268,6 +512,8 @@ struct TreeWalker<'r> {
     sink: SyncSender<Vec<BlobJob>>,
     found: usize,
     warnings: Vec<String>,
+    /// Commits and trees that could not be read.
+    unreadable: u64,
     trees_walked: u64,
 }
 
@@ -283,6 +529,7 @@ impl<'r> TreeWalker<'r> {
             sink,
             found: 0,
             warnings: Vec::new(),
+            unreadable: 0,
             trees_walked: 0,
         }
     }
@@ -306,9 +553,11 @@ impl<'r> TreeWalker<'r> {
             let oid = self.commits[index];
             match self.repo.find_commit(oid) {
                 Ok(commit) => self.tree(commit.tree_id(), "", index as u32, true),
-                Err(e) => self
-                    .warnings
-                    .push(format!("cannot read commit {oid}: {}", e.message())),
+                Err(e) => {
+                    self.unreadable += 1;
+                    self.warnings
+                        .push(format!("cannot read commit {oid}: {}", e.message()))
+                }
             }
             progress.commit_walked(self.found);
         }
@@ -399,6 +648,7 @@ impl<'r> TreeWalker<'r> {
         if !record {
             return;
         }
+        self.unreadable += 1;
         let shown = if path.is_empty() { "/" } else { path };
         self.warnings.push(format!(
             "cannot read {what} {oid} ({shown} in commit {}): {}; its contents were not scanned",

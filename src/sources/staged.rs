@@ -14,9 +14,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Result, anyhow};
-use git2::{
-    Delta, DiffFindOptions, DiffOptions, FileMode, Index, ObjectType, Oid, Patch, Repository, Tree,
-};
+use git2::{DiffOptions, ObjectType, Oid, Patch, Repository, Tree};
 
 use super::fs::SkipReason;
 use super::git::open_repository;
@@ -63,6 +61,19 @@ pub fn scan_staged(engine: &Engine, options: &StagedOptions) -> Result<ScanResul
     Ok(result)
 }
 
+/// Whether the repository at `path` has no commit yet (an unborn HEAD):
+/// then everything in the index is new, and `git restore --staged` fails.
+pub fn before_first_commit(path: &Path) -> bool {
+    open_repository(path).is_ok_and(|repo| {
+        repo.head().is_err_and(|e| {
+            matches!(
+                e.code(),
+                git2::ErrorCode::UnbornBranch | git2::ErrorCode::NotFound
+            )
+        })
+    })
+}
+
 /// Paths whose index blob differs from HEAD's (exact renames paired with
 /// their source, so moving a file does not count as adding its lines).
 fn staged_files(repo: &Repository) -> Result<Vec<StagedFile>> {
@@ -73,11 +84,11 @@ fn staged_files(repo: &Repository) -> Result<Vec<StagedFile>> {
         Err(e) => return Err(anyhow!("cannot read HEAD: {}", e.message())),
     };
     let index_path = index_path(repo);
-    match git_index::read(&index_path) {
-        Some(index) => Ok(IndexDiff::new(repo, &index).run(head_tree.as_ref())),
-        None => libgit2_staged_files(repo, &index_path, head_tree.as_ref())
-            .or_else(|error| git_cli_staged_files(repo).map_err(|_| error)),
-    }
+    // No fallback: libgit2 reads neither split nor sparse indexes, and
+    // keylint never runs `git`, which would run programs the scanned
+    // repository's config names (`core.fsmonitor`) and write into `.git`.
+    let index = git_index::read(&index_path, repo.path())?;
+    Ok(IndexDiff::new(repo, &index).run(head_tree.as_ref()))
 }
 
 /// The index `git commit` will record: a hook run by `git commit -a` or
@@ -214,96 +225,6 @@ impl<'a> IndexDiff<'a> {
             _ => {}
         }
     }
-}
-
-/// The same through libgit2's diff, for indexes `git_index` can't read
-/// (split, sparse): it compares every entry with HEAD's whole tree.
-fn libgit2_staged_files(
-    repo: &Repository,
-    index_path: &Path,
-    head_tree: Option<&Tree>,
-) -> Result<Vec<StagedFile>> {
-    let index = Index::open(index_path).map_err(|e| {
-        anyhow!(
-            "cannot read the index {}: {}",
-            index_path.display(),
-            e.message()
-        )
-    })?;
-    let mut diff_options = DiffOptions::new();
-    diff_options.ignore_submodules(true);
-    let mut diff = repo.diff_tree_to_index(head_tree, Some(&index), Some(&mut diff_options))?;
-    diff.find_similar(Some(
-        DiffFindOptions::new()
-            .renames(true)
-            .copies(false)
-            .exact_match_only(true),
-    ))?;
-    let mut files = Vec::new();
-    for delta in diff.deltas() {
-        let new = delta.new_file();
-        let wanted = matches!(
-            delta.status(),
-            Delta::Added | Delta::Modified | Delta::Renamed | Delta::Copied | Delta::Typechange
-        );
-        let is_file = matches!(new.mode(), FileMode::Blob | FileMode::BlobExecutable);
-        if !wanted || !is_file {
-            continue;
-        }
-        let old = delta.old_file();
-        let old_is_file = matches!(old.mode(), FileMode::Blob | FileMode::BlobExecutable);
-        files.push(StagedFile {
-            path: new
-                .path_bytes()
-                .map(|p| String::from_utf8_lossy(p).into_owned())
-                .unwrap_or_default(),
-            new: new.id(),
-            old: (old_is_file && !old.id().is_zero()).then(|| old.id()),
-        });
-    }
-    Ok(files)
-}
-
-/// Last resort, for index features libgit2 lacks too (split index): ask
-/// `git diff --cached` itself.  `-z --raw` records are
-/// `:old_mode new_mode old_id new_id status NUL path NUL [new_path NUL]`.
-fn git_cli_staged_files(repo: &Repository) -> Result<Vec<StagedFile>> {
-    let dir = repo.workdir().unwrap_or_else(|| repo.path());
-    let output = std::process::Command::new("git")
-        .current_dir(dir)
-        .args(["diff", "--cached", "--raw", "-z", "--abbrev=40", "-M100%"])
-        .args([
-            "--diff-filter=AMRCT",
-            "--no-ext-diff",
-            "--ignore-submodules",
-        ])
-        .output()?;
-    if !output.status.success() {
-        anyhow::bail!("git diff --cached failed");
-    }
-    let mut fields = output.stdout.split(|&b| b == 0);
-    let mut files = Vec::new();
-    while let Some(header) = fields.next().filter(|h| h.starts_with(b":")) {
-        let header = String::from_utf8_lossy(&header[1..]).into_owned();
-        let parts: Vec<&str> = header.split(' ').collect();
-        let [_, new_mode, old_id, new_id, status] = parts.as_slice() else {
-            anyhow::bail!("unexpected `git diff --raw` output");
-        };
-        let mut path = fields.next().unwrap_or_default();
-        if status.starts_with(['R', 'C']) {
-            path = fields.next().unwrap_or_default();
-        }
-        if !matches!(*new_mode, "100644" | "100755") {
-            continue;
-        }
-        let old = Oid::from_str(old_id).ok().filter(|id| !id.is_zero());
-        files.push(StagedFile {
-            path: String::from_utf8_lossy(path).into_owned(),
-            new: Oid::from_str(new_id)?,
-            old,
-        });
-    }
-    Ok(files)
 }
 
 fn scan_file(
