@@ -481,16 +481,16 @@ fn write_report(
     output: &OutputArgs,
     sink: &mut OutputSink,
 ) -> Result<Outcome> {
-    let report = Report {
+    let report = Report::new(
         result,
-        rules: engine.metas(),
-        unused: shown.unused,
-        options: ReportOptions {
+        engine.metas(),
+        shown.unused,
+        ReportOptions {
             show_secrets: output.no_redact,
             color: sink.use_color(output.color, output.format),
             show_suppressed: shown.suppressed,
         },
-    };
+    );
     colored::control::set_override(report.options.color);
     report
         .write(output.format, &mut sink.writer)
