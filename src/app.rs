@@ -401,10 +401,11 @@ fn staged(args: ScanArgs) -> Result<Outcome> {
 
 /// After a blocked commit: how to get out of it.
 fn print_unstage_hint(result: &ScanResult) {
-    let mut paths: Vec<&str> = result
+    // Shown escaped: a path is data from the scanned tree.
+    let mut paths: Vec<std::borrow::Cow<str>> = result
         .findings
         .iter()
-        .map(|f| f.origin.path.as_str())
+        .map(|f| crate::report::escape::terminal(&f.origin.path))
         .collect();
     paths.dedup();
     if paths.is_empty() {
@@ -425,21 +426,28 @@ fn print_unstage_hint(result: &ScanResult) {
 }
 
 /// Warnings go to stderr as they would in any Unix tool; reports to stdout
-/// or `--output`, so a JSON consumer never sees them mixed in.
+/// or `--output`, so a JSON consumer never sees them mixed in.  They name
+/// paths from the scanned tree, so control characters are escaped as in
+/// the human report.
 fn print_warnings(result: &ScanResult) {
+    use crate::report::escape::terminal;
     for warning in &result.warnings {
-        eprintln!("keylint: warning: {warning}");
+        eprintln!("keylint: warning: {}", terminal(warning));
     }
     for skip in &result.skipped {
         match &skip.reason {
             SkipReason::Binary => {}
             SkipReason::TooLarge { size, limit } => eprintln!(
                 "keylint: warning: skipped {}: {} bytes is over --max-file-size {} bytes",
-                skip.path, size, limit
+                terminal(&skip.path),
+                size,
+                limit
             ),
-            SkipReason::Unreadable(error) => {
-                eprintln!("keylint: warning: cannot read {}: {error}", skip.path)
-            }
+            SkipReason::Unreadable(error) => eprintln!(
+                "keylint: warning: cannot read {}: {}",
+                terminal(&skip.path),
+                terminal(error)
+            ),
         }
     }
 }
@@ -612,11 +620,15 @@ fn check_rules(files: &[impl AsRef<Path>]) -> Result<Outcome> {
             failure.origin, failure.rule_id, failure.example
         );
     }
+    let rules = format!(
+        "{rule_count} rule{}",
+        crate::report::plural(rule_count as u64)
+    );
     if failures.is_empty() {
-        println!("{rule_count} rules OK");
+        println!("{rules} OK");
         Ok(Outcome::Clean)
     } else {
-        println!("{} problem(s) in {rule_count} rules", failures.len());
+        println!("{} problem(s) in {rules}", failures.len());
         Ok(Outcome::Findings)
     }
 }

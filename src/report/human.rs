@@ -7,7 +7,7 @@ use std::io::{self, Write};
 
 use colored::{ColoredString, Colorize};
 
-use super::{Report, escape, human_bytes};
+use super::{Report, escape, human_bytes, plural};
 use crate::finding::Finding;
 use crate::rules::Severity;
 use crate::scan::ScanResult;
@@ -296,10 +296,6 @@ fn summary_line(result: &ScanResult, paint: &Painter) -> String {
         }
     }
     line
-}
-
-fn plural(n: u64) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }
 
 /// Applies colors only when enabled, so no escape code reaches a pipe.

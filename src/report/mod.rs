@@ -172,6 +172,11 @@ pub fn security_severity(severity: Severity) -> &'static str {
     }
 }
 
+/// The plural ending for `n` things: `1 rule`, `2 rules`.
+pub fn plural(n: u64) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
 /// `1536` -> `1.5 KiB`.
 pub fn human_bytes(bytes: u64) -> String {
     const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
