@@ -95,14 +95,14 @@ impl serde_json::ser::Formatter for SafeJson {
     ) -> IoResult {
         let mut copied = 0;
         for (at, c) in fragment.char_indices().filter(|&(_, c)| is_unsafe(c)) {
-            writer.write_all(fragment[copied..at].as_bytes())?;
+            writer.write_all(&fragment.as_bytes()[copied..at])?;
             let mut units = [0u16; 2];
             for unit in c.encode_utf16(&mut units) {
                 write!(writer, "\\u{unit:04x}")?;
             }
             copied = at + c.len_utf8();
         }
-        writer.write_all(fragment[copied..].as_bytes())
+        writer.write_all(&fragment.as_bytes()[copied..])
     }
 
     fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> IoResult {

@@ -64,9 +64,9 @@ fn testcase(report: &Report, finding: &Finding, suppressed_by: Option<&str>, xml
     );
     let _ = writeln!(
         xml,
-        "    <testcase classname=\"{}\" name=\"{}\" file=\"{}\" line=\"{}\">",
+        "    <testcase classname=\"{}\" name=\"{} at {location}\" file=\"{}\" line=\"{}\">",
         escape(&finding.rule.id),
-        format!("{} at {location}", escape(&finding.rule.id)),
+        escape(&finding.rule.id),
         escape(&finding.origin.path),
         finding.start.line
     );
