@@ -412,10 +412,11 @@ fn staged(args: ScanArgs) -> Result<Outcome> {
 /// After a blocked commit: how to get out of it.  Before the first commit
 /// there is no HEAD to restore from: `git rm --cached` unstages there.
 fn print_unstage_hint(result: &ScanResult, unborn: bool) {
-    let mut paths: Vec<&str> = result
+    // Shown escaped: a path is data from the scanned tree.
+    let mut paths: Vec<std::borrow::Cow<str>> = result
         .findings
         .iter()
-        .map(|f| f.origin.path.as_str())
+        .map(|f| crate::report::escape::terminal(&f.origin.path))
         .collect();
     paths.dedup();
     if paths.is_empty() {
@@ -441,21 +442,28 @@ fn print_unstage_hint(result: &ScanResult, unborn: bool) {
 }
 
 /// Warnings go to stderr as they would in any Unix tool; reports to stdout
-/// or `--output`, so a JSON consumer never sees them mixed in.
+/// or `--output`, so a JSON consumer never sees them mixed in.  They name
+/// paths from the scanned tree, so control characters are escaped as in
+/// the human report.
 fn print_warnings(result: &ScanResult) {
+    use crate::report::escape::terminal;
     for warning in &result.warnings {
-        eprintln!("keylint: warning: {warning}");
+        eprintln!("keylint: warning: {}", terminal(warning));
     }
     for skip in &result.skipped {
         match &skip.reason {
             SkipReason::Binary => {}
             SkipReason::TooLarge { size, limit } => eprintln!(
                 "keylint: warning: skipped {}: {} bytes is over --max-file-size {} bytes",
-                skip.path, size, limit
+                terminal(&skip.path),
+                size,
+                limit
             ),
-            SkipReason::Unreadable(error) => {
-                eprintln!("keylint: warning: cannot read {}: {error}", skip.path)
-            }
+            SkipReason::Unreadable(error) => eprintln!(
+                "keylint: warning: cannot read {}: {}",
+                terminal(&skip.path),
+                terminal(error)
+            ),
         }
     }
 }
@@ -497,16 +505,16 @@ fn write_report(
     output: &OutputArgs,
     sink: &mut OutputSink,
 ) -> Result<Outcome> {
-    let report = Report {
+    let report = Report::new(
         result,
-        rules: engine.metas(),
-        unused: shown.unused,
-        options: ReportOptions {
+        engine.metas(),
+        shown.unused,
+        ReportOptions {
             show_secrets: output.no_redact,
             color: sink.use_color(output.color, output.format),
             show_suppressed: shown.suppressed,
         },
-    };
+    );
     colored::control::set_override(report.options.color);
     let written = report
         .write(output.format, &mut sink.writer)

@@ -4,6 +4,8 @@
 use std::ops::Range;
 use std::sync::Arc;
 
+use aho_corasick::{AhoCorasick, MatchKind};
+
 use crate::engine::RawMatch;
 use crate::engine::position::{LineCol, PositionCursor};
 use crate::fingerprint;
@@ -83,6 +85,7 @@ impl Finding {
     ) -> Vec<Finding> {
         let mut cursor = PositionCursor::new(haystack);
         let all_secrets: Vec<Range<usize>> = matches.iter().map(|m| m.secret.clone()).collect();
+        let copies = SecretCopies::new(haystack, &all_secrets);
         matches
             .iter()
             .map(|m| {
@@ -90,7 +93,8 @@ impl Finding {
                 let start = cursor.locate(m.secret.start);
                 let secret_bytes = &haystack[m.secret.clone()];
                 let end = end_position(start, secret_bytes);
-                let (snippet, snippet_secrets) = snippet(haystack, m.secret.clone(), &all_secrets);
+                let (snippet, snippet_secrets) =
+                    snippet(haystack, m.secret.clone(), &all_secrets, &copies);
                 let secret = String::from_utf8_lossy(secret_bytes).into_owned();
                 let (fingerprint, location_fingerprint) =
                     fingerprint::fingerprints(&rule.id, &origin.root_relative, secret_bytes);
@@ -169,12 +173,62 @@ fn end_position(start: LineCol, secret: &[u8]) -> LineCol {
     }
 }
 
+/// Finds copies of a blob's secret values that the engine did not report
+/// (`password = "X"  # old: X`: the comment has no keyword), so a snippet
+/// masks them too, including a copy the snippet window cuts in half.
+struct SecretCopies {
+    automaton: Option<AhoCorasick>,
+    longest: usize,
+}
+
+impl SecretCopies {
+    fn new(haystack: &[u8], secrets: &[Range<usize>]) -> SecretCopies {
+        let mut values: Vec<&[u8]> = secrets
+            .iter()
+            .map(|r| &haystack[r.clone()])
+            .filter(|v| !v.is_empty())
+            .collect();
+        values.sort_unstable();
+        values.dedup();
+        let automaton = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&values)
+            .ok()
+            .filter(|_| !values.is_empty());
+        SecretCopies {
+            automaton,
+            longest: values.iter().map(|v| v.len()).max().unwrap_or(0),
+        }
+    }
+
+    /// Every copy that overlaps `window` (searched a secret's length
+    /// beyond it on either side, within `line`).
+    fn overlapping(
+        &self,
+        haystack: &[u8],
+        line: &Range<usize>,
+        window: Range<usize>,
+    ) -> Vec<Range<usize>> {
+        let Some(automaton) = &self.automaton else {
+            return Vec::new();
+        };
+        let from = window.start.saturating_sub(self.longest).max(line.start);
+        let to = (window.end + self.longest).min(line.end);
+        automaton
+            .find_iter(&haystack[from..to])
+            .map(|m| from + m.start()..from + m.end())
+            .filter(|r| r.start < window.end && r.end > window.start)
+            .collect()
+    }
+}
+
 /// The source line around `secret`, as text, and where every secret in
-/// `all` that shows in it lies.
+/// `all` (or a copy of one, found by `copies`) that shows in it lies.
 fn snippet(
     haystack: &[u8],
     secret: Range<usize>,
     all: &[Range<usize>],
+    copies: &SecretCopies,
 ) -> (String, Vec<SnippetSecret>) {
     let line = PositionCursor::line_bounds(haystack, secret.start);
     let (from, to) = if line.len() > MAX_SNIPPET_CHARS {
@@ -187,9 +241,16 @@ fn snippet(
     } else {
         (line.start, line.end)
     };
+    // Secrets shown: the engine's and the copies of their values.
+    let mut shown: Vec<Range<usize>> = all
+        .iter()
+        .filter(|r| r.start < to && r.end > from)
+        .cloned()
+        .collect();
+    shown.extend(copies.overlapping(haystack, &line, from..to));
     // Cut points: window edges plus every secret edge inside the window.
     let mut cuts = vec![from, to];
-    for range in all.iter().filter(|r| r.start < to && r.end > from) {
+    for range in &shown {
         cuts.push(range.start.clamp(from, to));
         cuts.push(range.end.clamp(from, to));
     }
@@ -204,7 +265,7 @@ fn snippet(
         let (a, b) = (piece[0], piece[1]);
         let begin = text.len();
         text.push_str(&String::from_utf8_lossy(&haystack[a..b]).replace(['\t', '\r'], " "));
-        if let Some(owner) = all.iter().find(|r| r.start <= a && b <= r.end) {
+        if let Some(owner) = shown.iter().find(|r| r.start <= a && b <= r.end) {
             secrets.push(SnippetSecret {
                 range: begin..text.len(),
                 starts_inside: owner.start == a,

@@ -10,7 +10,12 @@ fn main() -> ExitCode {
     match keylint::app::run(cli) {
         Ok(outcome) => ExitCode::from(outcome.exit_code()),
         Err(error) => {
-            eprintln!("keylint: error: {error:#}");
+            // Errors name paths and git objects from the scanned data.
+            let message = format!("{error:#}");
+            eprintln!(
+                "keylint: error: {}",
+                keylint::report::escape::terminal(&message)
+            );
             ExitCode::from(2)
         }
     }

@@ -1,10 +1,12 @@
 //! `--format csv`: one row per finding under a header row, quoted as RFC
 //! 4180 asks (by the `csv` crate), for spreadsheets and triage scripts.
 //! History findings fill the commit columns; others leave them empty.
+//! Every cell goes through `escape::csv_cell`: control characters visible,
+//! formula-like cells (`=`, `+`, `-`, `@`) prefixed with `'` (OWASP).
 
 use std::io::{self, Write};
 
-use super::Report;
+use super::{Report, escape};
 use crate::finding::Finding;
 
 pub const HEADER: [&str; 16] = [
@@ -32,7 +34,11 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         .from_writer(out);
     writer.write_record(HEADER)?;
     for finding in &report.result.findings {
-        writer.write_record(row(report, finding))?;
+        writer.write_record(
+            row(report, finding)
+                .iter()
+                .map(|cell| escape::csv_cell(cell)),
+        )?;
     }
     writer.flush()
 }
@@ -55,8 +61,8 @@ fn row(report: &Report, finding: &Finding) -> Vec<String> {
         (!report.options.show_secrets).to_string(),
         finding.fingerprint.clone(),
         field(|c| &c.id),
-        field(|c| &c.author_name),
-        field(|c| &c.author_email),
+        report.shown_text(&field(|c| &c.author_name)).into_owned(),
+        report.shown_text(&field(|c| &c.author_email)).into_owned(),
         field(|c| &c.date),
     ]
 }

@@ -1,10 +1,13 @@
 //! The report people read: findings grouped by file, then a summary line.
+//! Everything that comes from the scanned data (paths, lines, commit
+//! authors, messages) goes through `escape::terminal`, so no control
+//! character reaches the terminal or CI log raw.
 
 use std::io::{self, Write};
 
 use colored::{ColoredString, Colorize};
 
-use super::{Report, human_bytes};
+use super::{Report, escape, human_bytes, plural};
 use crate::finding::Finding;
 use crate::rules::Severity;
 use crate::scan::ScanResult;
@@ -16,10 +19,25 @@ use crate::suppress::Unused;
 const SHORT_ID: usize = 10;
 /// `--all-occurrences` places listed per finding (JSON lists them all).
 const MAX_OCCURRENCES_SHOWN: usize = 5;
+/// The narrowest line-number gutter; wider when a line number needs it.
+const MIN_GUTTER_WIDTH: usize = 5;
+
+/// Scanned text as the terminal may show it: secrets masked, control
+/// characters escaped.
+fn shown(report: &Report, text: &str) -> String {
+    escape::terminal(&report.shown_text(text)).into_owned()
+}
+
+/// A path (never masked: it locates the finding), control characters
+/// escaped.
+fn path(text: &str) -> std::borrow::Cow<'_, str> {
+    escape::terminal(text)
+}
 
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let paint = Painter {
         enabled: report.options.color,
+        gutter: gutter_width(report),
     };
     write_findings(
         report,
@@ -37,12 +55,36 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         write_findings(report, &paint, suppressed, out)?;
     }
     if let Some(unused) = report.unused {
-        write_unused(unused, &paint, out)?;
+        write_unused(report, unused, &paint, out)?;
     }
     writeln!(out, "{}", summary_line(report.result, &paint))
 }
 
-fn write_unused(unused: &[Unused], paint: &Painter, out: &mut dyn Write) -> io::Result<()> {
+/// Digits of the largest line number shown, so the `|` gutter lines up.
+fn gutter_width(report: &Report) -> usize {
+    let suppressed = report
+        .result
+        .suppressed
+        .iter()
+        .filter(|_| report.options.show_suppressed)
+        .map(|s| &s.finding);
+    let largest = report
+        .result
+        .findings
+        .iter()
+        .chain(suppressed)
+        .map(|f| f.start.line)
+        .max()
+        .unwrap_or(0);
+    largest.to_string().len().max(MIN_GUTTER_WIDTH)
+}
+
+fn write_unused(
+    report: &Report,
+    unused: &[Unused],
+    paint: &Painter,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     if unused.is_empty() {
         return writeln!(out, "No unused suppressions.\n");
     }
@@ -57,8 +99,8 @@ fn write_unused(unused: &[Unused], paint: &Painter, out: &mut dyn Write) -> io::
             out,
             "  {:<8} {}  {}",
             format!("{:?}", entry.mechanism).to_lowercase(),
-            entry.location,
-            entry.text
+            shown(report, &entry.location),
+            shown(report, &entry.text)
         )?;
     }
     writeln!(out)
@@ -80,7 +122,7 @@ fn write_findings<'a>(
             writeln!(
                 out,
                 "{}",
-                paint.apply(&finding.origin.path, |s| s.bold().underline())
+                paint.apply(&path(&finding.origin.path), |s| s.bold().underline())
             )?;
             current_path = Some(&finding.origin.path);
         }
@@ -89,41 +131,49 @@ fn write_findings<'a>(
             out,
             "  {} {} {}",
             paint.severity(severity),
-            paint.apply(&finding.rule.id, |s| s.bold()),
-            finding.rule.name
+            paint.apply(&path(&finding.rule.id), |s| s.bold()),
+            path(&finding.rule.name)
         )?;
         writeln!(
             out,
             "    at {}:{}:{}",
-            finding.origin.path, finding.start.line, finding.start.column
+            path(&finding.origin.path),
+            finding.start.line,
+            finding.start.column
         )?;
         if let Some(commit) = &finding.origin.commit {
-            write_commit(out, commit, paint)?;
+            write_commit(report, out, commit, paint)?;
         }
         if let Some(message) = &finding.message {
-            writeln!(out, "    {message}")?;
+            writeln!(out, "    {}", shown(report, message))?;
         }
         for related in &finding.related {
             writeln!(
                 out,
                 "    see {}:{}:{} ({})",
-                related.origin.path, related.start.line, related.start.column, related.message
+                path(&related.origin.path),
+                related.start.line,
+                related.start.column,
+                shown(report, &related.message)
             )?;
         }
         writeln!(
             out,
             "    secret {}",
-            paint.apply(&report.shown_secret(finding).replace('\n', "\\n"), |s| s
+            paint.apply(&escape::terminal(&report.shown_secret(finding)), |s| s
                 .yellow())
         )?;
         writeln!(
             out,
             "    {} {}",
-            paint.apply(&format!("{:>5} |", finding.start.line), |s| s.dimmed()),
-            report.shown_snippet(finding)
+            paint.apply(
+                &format!("{:>width$} |", finding.start.line, width = paint.gutter),
+                |s| s.dimmed()
+            ),
+            escape::terminal(&report.shown_snippet(finding))
         )?;
         if let Some(reason) = reason {
-            writeln!(out, "    suppressed by {reason}")?;
+            writeln!(out, "    suppressed by {}", shown(report, reason))?;
         }
     }
     if current_path.is_some() {
@@ -133,15 +183,20 @@ fn write_findings<'a>(
 }
 
 /// Where a history finding was introduced, and where else its blob lives.
-fn write_commit(out: &mut dyn Write, commit: &CommitInfo, paint: &Painter) -> io::Result<()> {
-    let short = &commit.id[..commit.id.len().min(SHORT_ID)];
+fn write_commit(
+    report: &Report,
+    out: &mut dyn Write,
+    commit: &CommitInfo,
+    paint: &Painter,
+) -> io::Result<()> {
+    let short: String = commit.id.chars().take(SHORT_ID).collect();
     writeln!(
         out,
         "    commit {} {} by {} <{}>",
-        paint.apply(short, |s| s.cyan()),
-        commit.date,
-        commit.author_name,
-        commit.author_email
+        paint.apply(&path(&short), |s| s.cyan()),
+        path(&commit.date),
+        shown(report, &commit.author_name),
+        shown(report, &commit.author_email)
     )?;
     let Some(occurrences) = commit.occurrences.as_ref().filter(|o| !o.is_empty()) else {
         return Ok(());
@@ -149,7 +204,10 @@ fn write_commit(out: &mut dyn Write, commit: &CommitInfo, paint: &Painter) -> io
     let shown: Vec<String> = occurrences
         .iter()
         .take(MAX_OCCURRENCES_SHOWN)
-        .map(|o| format!("{}:{}", &o.commit[..o.commit.len().min(SHORT_ID)], o.path))
+        .map(|o| {
+            let short: String = o.commit.chars().take(SHORT_ID).collect();
+            format!("{}:{}", path(&short), path(&o.path))
+        })
         .collect();
     let more = occurrences.len().saturating_sub(MAX_OCCURRENCES_SHOWN);
     let tail = if more > 0 {
@@ -227,11 +285,11 @@ fn summary_line(result: &ScanResult, paint: &Painter) -> String {
             "; skipped {skipped}: {} binary, {} too large, {} unreadable",
             stats.skipped_binary, stats.skipped_too_large, stats.skipped_unreadable
         ));
-        let too_large: Vec<&str> = result
+        let too_large: Vec<std::borrow::Cow<str>> = result
             .skipped
             .iter()
             .filter(|s| matches!(s.reason, SkipReason::TooLarge { .. }))
-            .map(|s| s.path.as_str())
+            .map(|s| path(&s.path))
             .collect();
         if !too_large.is_empty() {
             line.push_str(&format!(" (too large: {})", too_large.join(", ")));
@@ -240,13 +298,11 @@ fn summary_line(result: &ScanResult, paint: &Painter) -> String {
     line
 }
 
-fn plural(n: u64) -> &'static str {
-    if n == 1 { "" } else { "s" }
-}
-
 /// Applies colors only when enabled, so no escape code reaches a pipe.
 struct Painter {
     enabled: bool,
+    /// Width of the line numbers in the snippet gutter.
+    gutter: usize,
 }
 
 impl Painter {

@@ -59,7 +59,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             },
         },
         "skipped": skipped,
-        "warnings": result.warnings,
+        "warnings": result.warnings.iter().map(|w| report.shown_text(w)).collect::<Vec<_>>(),
     });
     if report.options.show_suppressed {
         document["suppressed"] = result
@@ -68,15 +68,24 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             .map(|s| {
                 let mut value = finding_json(report, &s.finding);
                 value["suppressed_by"] = json!(s.mechanism);
-                value["suppression_reason"] = json!(s.reason);
+                value["suppression_reason"] = json!(report.shown_text(&s.reason));
                 value
             })
             .collect();
     }
     if let Some(unused) = report.unused {
-        document["unused_suppressions"] = json!(unused);
+        document["unused_suppressions"] = unused
+            .iter()
+            .map(|u| {
+                json!({
+                    "mechanism": u.mechanism,
+                    "location": report.shown_text(&u.location),
+                    "text": report.shown_text(&u.text),
+                })
+            })
+            .collect();
     }
-    serde_json::to_writer_pretty(&mut *out, &document)?;
+    super::escape::write_json(out, &document)?;
     writeln!(out)
 }
 
@@ -99,10 +108,10 @@ fn finding_json(report: &Report, finding: &Finding) -> Value {
         "location_fingerprint": finding.location_fingerprint,
     });
     if let (Some(commit), Value::Object(map)) = (&finding.origin.commit, &mut value) {
-        map.extend(commit_fields(commit));
+        map.extend(commit_fields(report, commit));
     }
     if let Some(message) = &finding.message {
-        value["message"] = json!(message);
+        value["message"] = json!(report.shown_text(message));
         value["related"] = finding
             .related
             .iter()
@@ -114,7 +123,7 @@ fn finding_json(report: &Report, finding: &Finding) -> Value {
                     "column": r.start.column,
                     "end_line": r.end.line,
                     "end_column": r.end.column,
-                    "message": r.message,
+                    "message": report.shown_text(&r.message),
                 })
             })
             .collect();
@@ -124,11 +133,20 @@ fn finding_json(report: &Report, finding: &Finding) -> Value {
 
 /// History findings: where the secret was introduced (and, with
 /// `--all-occurrences`, every other commit/path holding the same blob).
-pub(super) fn commit_fields(commit: &CommitInfo) -> serde_json::Map<String, Value> {
+pub(super) fn commit_fields(
+    report: &Report,
+    commit: &CommitInfo,
+) -> serde_json::Map<String, Value> {
     let mut map = serde_json::Map::new();
     map.insert("commit".into(), json!(commit.id));
-    map.insert("author_name".into(), json!(commit.author_name));
-    map.insert("author_email".into(), json!(commit.author_email));
+    map.insert(
+        "author_name".into(),
+        json!(report.shown_text(&commit.author_name)),
+    );
+    map.insert(
+        "author_email".into(),
+        json!(report.shown_text(&commit.author_email)),
+    );
     map.insert("date".into(), json!(commit.date));
     map.insert("blob".into(), json!(commit.blob));
     if let Some(occurrences) = &commit.occurrences {

@@ -3,6 +3,11 @@
 //! its failure message naming the rule and the location; a suppressed
 //! finding (with `--show-suppressed`) is a skipped testcase; a clean run is
 //! one passing testcase, so the report is never empty.
+//!
+//! Every value is escaped on its own (line breaks as character references),
+//! so the raw newlines in the file are only the ones keylint writes: a file
+//! name holding a newline cannot start a line of its choosing in a CI log
+//! that prints the report.
 
 use std::fmt::Write as _;
 use std::io::{self, Write};
@@ -53,13 +58,15 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 fn testcase(report: &Report, finding: &Finding, suppressed_by: Option<&str>, xml: &mut String) {
     let location = format!(
         "{}:{}:{}",
-        finding.origin.path, finding.start.line, finding.start.column
+        escape(&finding.origin.path),
+        finding.start.line,
+        finding.start.column
     );
     let _ = writeln!(
         xml,
-        "    <testcase classname=\"{}\" name=\"{}\" file=\"{}\" line=\"{}\">",
+        "    <testcase classname=\"{}\" name=\"{} at {location}\" file=\"{}\" line=\"{}\">",
         escape(&finding.rule.id),
-        escape(&format!("{} at {location}", finding.rule.id)),
+        escape(&finding.rule.id),
         escape(&finding.origin.path),
         finding.start.line
     );
@@ -68,38 +75,39 @@ fn testcase(report: &Report, finding: &Finding, suppressed_by: Option<&str>, xml
             let _ = writeln!(
                 xml,
                 "      <skipped message=\"{}\"/>",
-                escape(&format!("suppressed: {reason}"))
+                escape(&format!("suppressed: {}", report.shown_text(reason)))
             );
         }
         None => {
             let message = format!(
                 "{} ({}) at {location}: {}",
-                finding.rule.name,
-                finding.rule.id,
-                report.shown_secret(finding)
+                escape(&finding.rule.name),
+                escape(&finding.rule.id),
+                escape(&report.shown_secret(finding))
             );
             let mut body = format!(
                 "rule: {} ({}, {})\nlocation: {location}\nsecret: {}\nline: {}\n",
-                finding.rule.id,
-                finding.rule.name,
+                escape(&finding.rule.id),
+                escape(&finding.rule.name),
                 finding.rule.severity,
-                report.shown_secret(finding),
-                report.shown_snippet(finding).trim(),
+                escape(&report.shown_secret(finding)),
+                escape(report.shown_snippet(finding).trim()),
             );
             if let Some(commit) = &finding.origin.commit {
                 let _ = writeln!(
                     body,
                     "commit: {} by {} <{}> on {}",
-                    commit.id, commit.author_name, commit.author_email, commit.date
+                    escape(&commit.id),
+                    escape(&report.shown_text(&commit.author_name)),
+                    escape(&report.shown_text(&commit.author_email)),
+                    escape(&commit.date)
                 );
             }
-            let _ = writeln!(body, "remediation: {}", finding.rule.remediation);
+            let _ = writeln!(body, "remediation: {}", escape(&finding.rule.remediation));
             let _ = writeln!(
                 xml,
-                "      <failure message=\"{}\" type=\"{}\">{}</failure>",
-                escape(&message),
+                "      <failure message=\"{message}\" type=\"{}\">{body}</failure>",
                 escape(&finding.rule.id),
-                escape_text(&body)
             );
         }
     }
@@ -107,8 +115,11 @@ fn testcase(report: &Report, finding: &Finding, suppressed_by: Option<&str>, xml
 }
 
 /// Text for an XML attribute or element: the five predefined entities,
-/// line breaks as character references (so attributes keep them), and the
-/// control characters XML 1.0 cannot carry at all replaced by U+FFFD.
+/// line breaks and tabs as character references (so attributes keep them),
+/// DEL, C1 and bidi controls as character references too (valid XML, the
+/// same value, no raw byte for a terminal), and the control characters XML
+/// 1.0 cannot carry at all, even as references, written as visible escapes
+/// (`\e`, `\x07`).
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -121,16 +132,17 @@ fn escape(text: &str) -> String {
             '\n' => out.push_str("&#10;"),
             '\r' => out.push_str("&#13;"),
             '\t' => out.push_str("&#9;"),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
+            c if (c as u32) < 0x20 => {
+                out.push_str(&super::escape::terminal(c.encode_utf8(&mut [0; 4])))
+            }
+            '\u{FFFE}' | '\u{FFFF}' => out.push('\u{FFFD}'),
+            c if super::escape::is_unsafe(c) => {
+                let _ = write!(out, "&#x{:X};", c as u32);
+            }
             c => out.push(c),
         }
     }
     out
-}
-
-/// Element text: as `escape`, but line breaks stay as they are.
-fn escape_text(text: &str) -> String {
-    escape(text).replace("&#10;", "\n")
 }
 
 #[cfg(test)]
@@ -140,6 +152,7 @@ mod tests {
     #[test]
     fn escapes_markup_and_drops_what_xml_cannot_hold() {
         assert_eq!(escape("a<b>&\"'"), "a&lt;b&gt;&amp;&quot;&apos;");
-        assert_eq!(escape("x\u{1}y\nz"), "x\u{FFFD}y&#10;z");
+        assert_eq!(escape("x\u{1}y\nz\u{1b}"), "x\\x01y&#10;z\\e");
+        assert_eq!(escape("a\u{85}\u{202e}b"), "a&#x85;&#x202E;b");
     }
 }

@@ -1,9 +1,17 @@
 //! Report writers: human (colored text), JSON, SARIF, GitHub workflow
 //! commands, CSV and JUnit XML, plus the GitHub Job Summary.  Every writer gets
 //! the finished `ScanResult` and the rule metadata; none re-reads a file.
-//! Secrets pass through `Shown`, which redacts unless the user opted out.
+//!
+//! Two guarantees hold for every writer, because all text reaches them
+//! through `Report`: every occurrence of every found secret value is masked
+//! (`shown_text`, `shown_snippet`, `shown_secret`, one `SecretMasker`), and
+//! each format encodes hostile text so it cannot act on what displays it
+//! (`escape`: visible escapes for terminals and CSV, workflow-command
+//! encoding for GitHub, markdown for the job summary, char references in
+//! XML, `\u` escapes in JSON).
 
 mod csv_report;
+pub mod escape;
 pub mod github;
 mod human;
 mod json;
@@ -12,6 +20,7 @@ pub mod redact;
 mod sarif;
 pub mod summary;
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 use std::sync::Arc;
 
@@ -55,9 +64,39 @@ pub struct Report<'a> {
     /// Allows that suppressed nothing, when `--report-unused` asked for them.
     pub unused: Option<&'a [Unused]>,
     pub options: ReportOptions,
+    /// Every found secret (reported and suppressed), masked wherever it
+    /// occurs in text a writer prints.
+    masker: redact::SecretMasker,
 }
 
-impl Report<'_> {
+impl<'a> Report<'a> {
+    pub fn new(
+        result: &'a ScanResult,
+        rules: &'a [Arc<RuleMeta>],
+        unused: Option<&'a [Unused]>,
+        options: ReportOptions,
+    ) -> Report<'a> {
+        let masker = if options.show_secrets {
+            redact::SecretMasker::none()
+        } else {
+            let suppressed = result.suppressed.iter().map(|s| &s.finding);
+            redact::SecretMasker::new(
+                result
+                    .findings
+                    .iter()
+                    .chain(suppressed)
+                    .map(|f| f.secret.as_str()),
+            )
+        };
+        Report {
+            result,
+            rules,
+            unused,
+            options,
+            masker,
+        }
+    }
+
     pub fn write(&self, format: Format, out: &mut dyn Write) -> io::Result<()> {
         match format {
             Format::Human => human::write(self, out),
@@ -79,13 +118,22 @@ impl Report<'_> {
     }
 
     /// The source line with every secret in it masked (its neighbours on
-    /// the same line included), or as it is under `--no-redact`.
+    /// the same line and any copy of any found secret included), or as it
+    /// is under `--no-redact`.
     pub fn shown_snippet(&self, finding: &Finding) -> String {
         if self.options.show_secrets {
             finding.snippet.clone()
         } else {
-            redact::mask_snippet(&finding.snippet, &finding.snippet_secrets)
+            let placed = redact::mask_snippet(&finding.snippet, &finding.snippet_secrets);
+            self.masker.mask(&placed).into_owned()
         }
+    }
+
+    /// Any other text a report prints (messages, related locations, commit
+    /// authors, suppression reasons, unused allows, warnings), with every
+    /// found secret in it masked.
+    pub fn shown_text<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        self.masker.mask(text)
     }
 }
 
@@ -106,7 +154,7 @@ pub fn finding_message(report: &Report, finding: &Finding) -> String {
     }
     message.push(' ');
     message.push_str(&finding.rule.remediation);
-    message
+    report.shown_text(&message).into_owned()
 }
 
 /// SARIF `level` and GitHub `security-severity` for a severity.
@@ -125,6 +173,11 @@ pub fn security_severity(severity: Severity) -> &'static str {
         Severity::Medium => "5.5",
         Severity::Low => "2.0",
     }
+}
+
+/// The plural ending for `n` things: `1 rule`, `2 rules`.
+pub fn plural(n: u64) -> &'static str {
+    if n == 1 { "" } else { "s" }
 }
 
 /// `1536` -> `1.5 KiB`.

@@ -2,6 +2,10 @@
 //! (`--no-redact`).  A short prefix stays visible so a person can recognise
 //! which key it is (`sk-proj-AbCd…`); the rest is replaced by `…`.
 
+use std::borrow::Cow;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+
 use crate::finding::SnippetSecret;
 
 /// Characters of the random part left visible after a structural prefix.
@@ -55,9 +59,99 @@ pub fn mask_snippet(snippet: &str, secrets: &[SnippetSecret]) -> String {
     out
 }
 
+/// Masks every occurrence of every found secret value in any text a report
+/// writes (snippets, messages, related locations, suppression reasons,
+/// unused allows, warnings, commit authors), so a secret repeated on its
+/// line, in a comment or in another file is never printed whole.  Each
+/// copy becomes the secret's redacted form; overlapping values mask the
+/// longest.
+pub struct SecretMasker {
+    /// `None` when there is nothing to mask (or `--no-redact`).
+    automaton: Option<AhoCorasick>,
+    replacements: Vec<String>,
+}
+
+impl SecretMasker {
+    /// A masker for `secrets` (duplicates and empty values are fine).
+    pub fn new<'a>(secrets: impl IntoIterator<Item = &'a str>) -> SecretMasker {
+        let mut values: Vec<String> = Vec::new();
+        for secret in secrets.into_iter().filter(|s| !s.is_empty()) {
+            values.push(secret.to_string());
+            // Snippets show tabs and CRs as spaces: mask that form too.
+            let spaced = secret.replace(['\t', '\r'], " ");
+            if spaced != secret {
+                values.push(spaced);
+            }
+        }
+        values.sort_unstable();
+        values.dedup();
+        let automaton = if values.is_empty() {
+            None
+        } else {
+            AhoCorasick::builder()
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(&values)
+                .ok()
+        };
+        SecretMasker {
+            replacements: values.iter().map(|v| redact(v)).collect(),
+            automaton,
+        }
+    }
+
+    /// A masker that leaves text as it is (`--no-redact`).
+    pub fn none() -> SecretMasker {
+        SecretMasker {
+            automaton: None,
+            replacements: Vec::new(),
+        }
+    }
+
+    /// `text` with every secret value in it replaced by its redacted form.
+    pub fn mask<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        let Some(automaton) = &self.automaton else {
+            return Cow::Borrowed(text);
+        };
+        let mut matches = automaton.find_iter(text).peekable();
+        if matches.peek().is_none() {
+            return Cow::Borrowed(text);
+        }
+        let mut out = String::with_capacity(text.len());
+        let mut copied = 0;
+        for found in matches {
+            out.push_str(&text[copied..found.start()]);
+            out.push_str(&self.replacements[found.pattern().as_usize()]);
+            copied = found.end();
+        }
+        out.push_str(&text[copied..]);
+        Cow::Owned(out)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn masks_every_copy_of_every_secret() {
+        let masker = SecretMasker::new(["hunter2hunter2", "AKIAQ4N2OFAKEI7CESOL", ""]);
+        assert_eq!(
+            masker.mask("pw = \"hunter2hunter2\" # old: hunter2hunter2, AKIAQ4N2OFAKEI7CESOL"),
+            "pw = \"hunt…\" # old: hunt…, AKIA…"
+        );
+        assert!(matches!(masker.mask("nothing here"), Cow::Borrowed(_)));
+        assert_eq!(
+            SecretMasker::none().mask("hunter2hunter2"),
+            "hunter2hunter2"
+        );
+    }
+
+    #[test]
+    fn the_longest_of_overlapping_secrets_wins() {
+        let masker = SecretMasker::new(["abcdefghijkl", "abcdefghijklmnopqrstuvwx"]);
+        // The shorter would leave "mnopqrstuvwx" shown after its mask.
+        assert_eq!(masker.mask("abcdefghijklmnopqrstuvwx"), "abcd…");
+    }
 
     #[test]
     fn keeps_structural_prefix_and_a_few_chars() {

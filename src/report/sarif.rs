@@ -46,7 +46,8 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             } else {
                 "external"
             };
-            result["suppressions"] = json!([{"kind": kind, "justification": s.reason}]);
+            result["suppressions"] =
+                json!([{"kind": kind, "justification": report.shown_text(&s.reason)}]);
             result
         }));
     }
@@ -54,7 +55,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         .result
         .warnings
         .iter()
-        .map(|w| json!({"level": "warning", "message": {"text": w}}))
+        .map(|w| json!({"level": "warning", "message": {"text": report.shown_text(w)}}))
         .chain((omitted > 0).then(|| json!({"level": "warning", "message": {"text": format!(
             "{omitted} of {} findings were left out of this SARIF run: GitHub code scanning \
              rejects more than {MAX_RESULTS_PER_RUN} results per run (the most severe are kept; \
@@ -80,7 +81,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             "results": results,
         }],
     });
-    serde_json::to_writer_pretty(&mut *out, &document)?;
+    super::escape::write_json(out, &document)?;
     writeln!(out)
 }
 
@@ -121,13 +122,13 @@ fn result_json(report: &Report, finding: &Finding) -> Value {
     let mut properties =
         json!({"secretFingerprint": finding.fingerprint, "severity": finding.rule.severity});
     if let (Some(commit), Value::Object(map)) = (&finding.origin.commit, &mut properties) {
-        map.extend(super::json::commit_fields(commit));
+        map.extend(super::json::commit_fields(report, commit));
     }
     json!({
         "ruleId": finding.rule.id,
         "ruleIndex": rule_index,
         "level": sarif_level(finding.rule.severity),
-        "message": {"text": match &finding.message {
+        "message": {"text": report.shown_text(&match &finding.message {
             Some(message) => format!("{message} {}", finding.rule.remediation),
             None => format!(
                 "{} `{}` is hardcoded here. {}",
@@ -135,7 +136,7 @@ fn result_json(report: &Report, finding: &Finding) -> Value {
                 report.shown_secret(finding).replace('\n', " "),
                 finding.rule.remediation
             ),
-        }},
+        })},
         "relatedLocations": finding.related.iter().enumerate().map(|(id, related)| json!({
             "id": id + 1,
             "physicalLocation": {
@@ -147,7 +148,7 @@ fn result_json(report: &Report, finding: &Finding) -> Value {
                     "endColumn": related.end.column,
                 },
             },
-            "message": {"text": related.message},
+            "message": {"text": report.shown_text(&related.message)},
         })).collect::<Vec<_>>(),
         "locations": [{
             "physicalLocation": {
@@ -252,16 +253,16 @@ mod limits {
     }
 
     fn sarif(engine: &Engine, result: &ScanResult) -> Value {
-        let report = Report {
+        let report = Report::new(
             result,
-            rules: engine.metas(),
-            unused: None,
-            options: ReportOptions {
+            engine.metas(),
+            None,
+            ReportOptions {
                 show_secrets: false,
                 color: false,
                 show_suppressed: false,
             },
-        };
+        );
         let mut out = Vec::new();
         report.write(Format::Sarif, &mut out).unwrap();
         serde_json::from_slice(&out).unwrap()

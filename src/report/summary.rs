@@ -1,13 +1,17 @@
 //! The GitHub Actions Job Summary: when `GITHUB_STEP_SUMMARY` names a file,
 //! every scanning command appends a markdown table of its findings (rule,
 //! severity, location, redacted secret) to it, whatever `--format` says.
+//! No text from the scanned data can break the table or inject markup:
+//! control characters are written as visible escapes, plain cells escape
+//! every ASCII punctuation character (so no HTML, link or emphasis), and
+//! code spans use a backtick fence longer than any run inside them.
 
 use std::fmt::Write as _;
 use std::fs::OpenOptions;
 use std::io::{self, Write};
 use std::path::Path;
 
-use super::Report;
+use super::{Report, escape};
 
 /// GitHub caps a step's summary at 1 MiB; past this many rows the table
 /// stops and says how many were left out.
@@ -66,17 +70,51 @@ pub fn append(report: &Report, path: &Path) -> io::Result<()> {
     file.write_all(markdown(report).as_bytes())
 }
 
-/// Table-cell text: no line breaks, `|` escaped.
+/// Plain table-cell text, shown literally: control characters visible
+/// (no line break ends the row) and every ASCII punctuation character
+/// backslash-escaped (CommonMark allows it for all of them), so `|` stays
+/// in its cell and `<`, `[`, `*`, `&` never become HTML, links, emphasis
+/// or entities.
 fn cell(text: &str) -> String {
-    text.replace(['\r', '\n'], " ").replace('|', "\\|")
+    let visible = escape::terminal(text);
+    let mut out = String::with_capacity(visible.len());
+    for c in visible.chars() {
+        if c.is_ascii_punctuation() {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
 
-/// Inline code that survives any backticks inside it.
+/// Inline code, shown literally whatever it holds: control characters
+/// visible, `|` escaped (GitHub splits table cells before it reads code
+/// spans), and a fence of more backticks than the longest run inside.
 fn code(text: &str) -> String {
-    let text = cell(text);
-    if text.contains('`') {
-        format!("`` {text} ``")
-    } else {
-        format!("`{text}`")
+    let text = escape::terminal(text).replace('|', "\\|");
+    let longest_run = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    if longest_run == 0 {
+        return format!("`{text}`");
+    }
+    let fence = "`".repeat(longest_run + 1);
+    format!("{fence} {text} {fence}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cell_cannot_break_the_row_or_carry_markup() {
+        assert_eq!(cell("a|b\n<img src=x>"), "a\\|b\\\\n\\<img src\\=x\\>");
+        assert!(!cell("x\r\n| --- |").contains(['\r', '\n']));
+    }
+
+    #[test]
+    fn code_spans_outlast_any_backtick_run() {
+        assert_eq!(code("src/app.py:1:2"), "`src/app.py:1:2`");
+        assert_eq!(code("a`b"), "`` a`b ``");
+        assert_eq!(code("a``b|c"), "``` a``b\\|c ```");
+        assert_eq!(code("x\ny"), "`x\\ny`");
     }
 }

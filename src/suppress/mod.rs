@@ -110,10 +110,7 @@ impl Suppressor {
             && baseline.contains(&finding.fingerprint)
         {
             usage.baseline.insert(finding.fingerprint.clone());
-            reasons.push((
-                Mechanism::Baseline,
-                format!("in baseline {}", path.display()),
-            ));
+            reasons.push((Mechanism::Baseline, format!("baseline {}", path.display())));
         }
         reasons
     }
