@@ -77,7 +77,10 @@ fn slow_engine() -> Engine {
 fn shapes(size: usize) -> Vec<(&'static str, String)> {
     vec![
         ("one line of a", format!("{}\nend", "a".repeat(size))),
-        ("short lines of a", "a".repeat(99).add_newline().repeat(size / 100)),
+        (
+            "short lines of a",
+            "a".repeat(99).add_newline().repeat(size / 100),
+        ),
         ("one line of bc", format!("{}\nend", "bc".repeat(size / 2))),
         (
             "mixed keywords",
@@ -119,10 +122,23 @@ fn engine_work_grows_linearly_with_the_input_for_slow_user_rules() {
 
 fn timed_scan(dir: &Path, rules: &Path) -> Duration {
     let started = Instant::now();
-    let output = run_in(dir, &["scan", ".", "--rules", rules.to_str().unwrap(), "--no-config"]);
+    let output = run_in(
+        dir,
+        &[
+            "scan",
+            ".",
+            "--rules",
+            rules.to_str().unwrap(),
+            "--no-config",
+        ],
+    );
     let elapsed = started.elapsed();
     assert_eq!(code(&output), 0, "{}", stderr(&output));
-    assert!(stdout(&output).contains("Scanned 1 file"), "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("Scanned 1 file"),
+        "{}",
+        stdout(&output)
+    );
     elapsed
 }
 
@@ -143,5 +159,116 @@ fn a_nested_repetition_rule_scans_100_kb_of_its_keyword_in_linear_time() {
     // Before the fix: 0.3 s and 25 s (debug build), about 80x.  Process
     // start-up makes a linear scan's ratio far below 10.
     let ratio = times[1].as_secs_f64() / times[0].as_secs_f64();
-    assert!(ratio < 30.0, "10x the input took {ratio:.1}x the time: {times:?}");
+    assert!(
+        ratio < 30.0,
+        "10x the input took {ratio:.1}x the time: {times:?}"
+    );
+}
+
+fn fake_key(kind: &str, seed: u32) -> String {
+    let output = std::process::Command::new("python3")
+        .arg(repo_root().join("fixtures/fakekey.py"))
+        .args([kind, &seed.to_string()])
+        .output()
+        .expect("run fixtures/fakekey.py");
+    String::from_utf8(output.stdout).unwrap().trim().to_string()
+}
+
+/// A tree with fake keys of several kinds (their redactions are what
+/// generic rules picked up in saved reports), as the fixture tree has.
+fn tree_with_keys() -> tempfile::TempDir {
+    let temp = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("tree"), temp.path());
+    let env = format!(
+        "token = \"{}\"\nOPENAI_API_KEY={}\nGITHUB_TOKEN={}\n",
+        fake_key("ghp", 1),
+        fake_key("openai-proj", 2),
+        fake_key("github-pat", 3),
+    );
+    std::fs::write(temp.path().join("app.env"), env).unwrap();
+    temp
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+fn findings_in(dir: &Path) -> Vec<(String, u64, u64, String)> {
+    let output = run_in(dir, &["scan", ".", "--format", "json", "--no-config"]);
+    finding_keys(&json(&output))
+}
+
+#[test]
+fn a_committed_baseline_is_not_reported_by_the_next_scan() {
+    let tree = tree_with_keys();
+    let before = findings_in(tree.path());
+    assert!(before.len() > 5, "{before:?}");
+    let output = run_in(tree.path(), &["baseline", ".", "--no-config"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert!(tree.path().join(".keylint-baseline.json").exists());
+    // The README's workflow: with the baseline committed, nothing is new.
+    let after = findings_in(tree.path());
+    assert_eq!(after, before);
+    let output = run_in(
+        tree.path(),
+        &[
+            "scan",
+            ".",
+            "--baseline",
+            ".keylint-baseline.json",
+            "--no-config",
+        ],
+    );
+    assert_eq!(code(&output), 0, "{}{}", stdout(&output), stderr(&output));
+}
+
+#[test]
+fn reports_saved_in_the_tree_are_not_reported_by_the_next_scan() {
+    let tree = tree_with_keys();
+    let before = findings_in(tree.path());
+    let reports = tempfile::tempdir().unwrap();
+    for format in ["json", "sarif", "junit", "csv", "github"] {
+        let file = reports.path().join(format!("keylint.{format}"));
+        let file = file.to_str().unwrap();
+        run_in(
+            tree.path(),
+            &["scan", ".", "--no-config", "-f", format, "-o", file],
+        );
+    }
+    copy_dir(reports.path(), tree.path());
+    assert_eq!(findings_in(tree.path()), before);
+    let output = run_in(
+        tree.path(),
+        &["scan", ".", "--no-config", "--format", "json"],
+    );
+    assert_eq!(json(&output)["summary"]["keylint_outputs"], 5);
+    let human = stdout(&run_in(tree.path(), &["scan", ".", "--no-config"]));
+    assert!(human.contains("5 keylint reports or baselines"), "{human}");
+}
+
+#[test]
+fn a_key_in_a_keylint_looking_report_is_still_reported() {
+    let temp = tempfile::tempdir().unwrap();
+    let key = fake_key("ghp", 7);
+    // A forged report: keylint's header, a whole key (once as is, once
+    // with a `…` appended as if redacted).
+    let forged = format!(
+        "{{\n  \"schema_version\": 1,\n  \"tool\": {{\n    \"name\": \"keylint\",\n    \"version\": \"0.1.0\"\n  }},\n  \"findings\": [\n    {{\"secret\": \"{key}\", \"snippet\": \"token = '{key}…'\"}}\n  ]\n}}\n"
+    );
+    std::fs::write(temp.path().join("report.json"), forged).unwrap();
+    let found = findings_in(temp.path());
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(
+        found.iter().all(|f| f.3 == "github-classic-token"),
+        "{found:?}"
+    );
 }

@@ -3,7 +3,7 @@
 //! the finished `ScanResult` and the rule metadata; none re-reads a file.
 //! Secrets pass through `Shown`, which redacts unless the user opted out.
 
-mod csv_report;
+pub mod csv_report;
 pub mod github;
 mod human;
 mod json;

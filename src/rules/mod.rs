@@ -185,8 +185,7 @@ impl Rule {
     /// there with the file and rule id.
     pub fn compiled(&self) -> &Compiled {
         self.compiled.get_or_init(|| {
-            compile_hir(&self.hir)
-                .expect("built-in rules are compiled by the tests")
+            compile_hir(&self.hir).expect("built-in rules are compiled by the tests")
         })
     }
 }
@@ -209,7 +208,7 @@ fn compile_hir(hir: &Hir) -> Result<Compiled> {
                 .utf8_empty(false)
                 .nfa_size_limit(Some(16 << 20))
                 .hybrid_cache_capacity(16 << 20)
-                .onepass(false)
+                .onepass(false),
         )
         .build_from_hir(hir)?;
     let secret_group = regex
@@ -295,8 +294,7 @@ pub fn compile_rule(spec: RuleSpec, origin: &str, eager: bool) -> Result<Rule> {
         line_local && !line_anchored && starts_with_a_keyword(&hir, &spec.keywords);
     let compiled = OnceLock::new();
     if eager {
-        let built = compile_hir(&hir)
-            .with_context(|| format!("{}: invalid regex", ctx()))?;
+        let built = compile_hir(&hir).with_context(|| format!("{}: invalid regex", ctx()))?;
         compiled.set(built).expect("a fresh cell is empty");
     }
     Ok(Rule {
