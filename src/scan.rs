@@ -13,6 +13,7 @@ use crate::projects::{self, BlobFacts};
 use crate::rules::RuleKind;
 use crate::sources::Origin;
 use crate::sources::fs::{self, SkipReason, WalkEvent, WalkOptions};
+use crate::sources::own_output;
 use crate::suppress::Suppressed;
 use crate::suppress::inline::{self, MarkerKind};
 
@@ -31,6 +32,9 @@ pub struct Stats {
     pub blobs_scanned: u64,
     /// Git LFS pointer files: skipped (the content lives outside git).
     pub lfs_pointers_skipped: u64,
+    /// keylint's own baselines and reports: scanned, but their redacted
+    /// values are not findings (`sources::own_output`).
+    pub keylint_outputs: u64,
 }
 
 /// A file that was not scanned, and why.
@@ -74,7 +78,11 @@ impl ScanResult {
                     .map(|(line, kind)| (origin.path.clone(), line, kind)),
             );
         }
-        let matches = engine.find(bytes);
+        let mut matches = engine.find(bytes);
+        if own_output::sniff(bytes).is_some() {
+            self.stats.keylint_outputs += 1;
+            matches.retain(|m| !own_output::in_redacted_value(bytes, &m.secret));
+        }
         let (secrets_before, identifiers_before) = (self.findings.len(), self.identifiers.len());
         for finding in Finding::from_matches(engine.metas(), bytes, origin, &matches) {
             match finding.rule.kind {
@@ -196,5 +204,6 @@ impl Stats {
         self.trees_walked += other.trees_walked;
         self.blobs_scanned += other.blobs_scanned;
         self.lfs_pointers_skipped += other.lfs_pointers_skipped;
+        self.keylint_outputs += other.keylint_outputs;
     }
 }

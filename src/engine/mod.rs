@@ -100,10 +100,15 @@ impl Engine {
 
     /// Find every accepted match in `haystack`, sorted by position.
     pub fn find(&self, haystack: &[u8]) -> Vec<RawMatch> {
+        self.find_counted(haystack).matches
+    }
+
+    /// `find`, with the work it took: what the linear-time tests measure.
+    pub fn find_counted(&self, haystack: &[u8]) -> Found {
         self.find_planned(haystack, self.plan(haystack))
     }
 
-    fn find_planned(&self, haystack: &[u8], plan: Vec<(usize, Reach)>) -> Vec<RawMatch> {
+    fn find_planned(&self, haystack: &[u8], plan: Vec<(usize, Reach)>) -> Found {
         let mut verdicts = Verdicts::default();
         SCRATCH.with_borrow_mut(|scratch| {
             scratch.prepare(self);
@@ -116,11 +121,16 @@ impl Engine {
             }
         });
         let Verdicts {
-            mut found, claimed, ..
+            mut found,
+            claimed,
+            bytes_searched,
         } = verdicts;
         self.drop_shadowed_fallbacks(&mut found, claimed);
         found.sort_by_key(|m| (m.secret.start, m.rule));
-        found
+        Found {
+            matches: found,
+            bytes_searched,
+        }
     }
 
     /// A fallback rule's match that overlaps a specific rule's match is the
@@ -140,12 +150,8 @@ impl Engine {
                 .filter(|m| !rules[m.rule].fallback)
                 .map(|m| m.secret.clone()),
         );
-        found.retain(|m| {
-            !rules[m.rule].fallback
-                || !specific
-                    .iter()
-                    .any(|s| s.start < m.secret.end && m.secret.start < s.end)
-        });
+        let specific = Spans::new(specific);
+        found.retain(|m| !rules[m.rule].fallback || !specific.overlap(&m.secret));
     }
 
     /// Which rules must run, and where, from one overlapping keyword pass
@@ -225,7 +231,10 @@ impl Engine {
             Reach::Lines(windows) if rule.line_anchored => {
                 for window in windows {
                     for start in line_starts(search.haystack, window.clone()) {
-                        searcher.run(self, start..window.end, Anchored::Yes, verdicts);
+                        // Up to where a match from `start` can end, not to the
+                        // window's end: each line is handed to one search.
+                        let end = line_local_match_end(search.haystack, start).min(window.end);
+                        searcher.run(self, start..end, Anchored::Yes, verdicts);
                     }
                 }
             }
@@ -235,8 +244,9 @@ impl Engine {
                 }
             }
             Reach::KeywordStarts(spans) => {
-                for span in spans {
-                    searcher.run(self, span.clone(), Anchored::Yes, verdicts);
+                // Spans of one line end together.
+                for line in spans.chunk_by(|a, b| a.end == b.end) {
+                    searcher.run_at_keyword_hits(self, line, verdicts);
                 }
             }
         }
@@ -267,12 +277,57 @@ impl Engine {
     }
 }
 
+/// What `Engine::find_counted` found, and the work it took.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    pub matches: Vec<RawMatch>,
+    /// Bytes handed to regex searches, all rules together: an anchored
+    /// search counts its whole span (the most it can read), an unanchored
+    /// one up to its match's end, or its whole span if it found none.  Not
+    /// counted: what an unanchored search reads past the end of a match it
+    /// reports (the DFA looking for a longer one), which `regex-automata`
+    /// bounds per search, not per buffer.
+    pub bytes_searched: u64,
+}
+
 /// What the rules decided about their candidates in one buffer.
 #[derive(Default)]
 struct Verdicts {
     found: Vec<RawMatch>,
     /// Candidates a specific rule matched but whose checksum failed.
     claimed: Vec<Range<usize>>,
+    /// See `Found::bytes_searched`.
+    bytes_searched: u64,
+}
+
+/// Ranges, sorted for overlap queries in `O(log n)`: a buffer with many
+/// matches of fallback and specific rules must not cost their product.
+struct Spans {
+    /// Sorted by start.
+    ranges: Vec<Range<usize>>,
+    /// `max_end[i]`: the largest end among `ranges[..=i]`.
+    max_end: Vec<usize>,
+}
+
+impl Spans {
+    fn new(mut ranges: Vec<Range<usize>>) -> Spans {
+        ranges.sort_unstable_by_key(|r| r.start);
+        let max_end = ranges
+            .iter()
+            .scan(0, |max, r| {
+                *max = r.end.max(*max);
+                Some(*max)
+            })
+            .collect();
+        Spans { ranges, max_end }
+    }
+
+    /// Whether some range `s` has `s.start < other.end && other.start < s.end`.
+    fn overlap(&self, other: &Range<usize>) -> bool {
+        // The ranges starting before `other` ends: does one end after it starts?
+        let before = self.ranges.partition_point(|r| r.start < other.end);
+        before > 0 && self.max_end[before - 1] > other.start
+    }
 }
 
 /// One rule searched over one buffer.
@@ -341,6 +396,36 @@ struct RegexSearcher<'s, 'h> {
 }
 
 impl RegexSearcher<'_, '_> {
+    /// A keyword-anchored rule on one line: `hits` run from each keyword hit
+    /// to the line's end, ordered by start.  An anchored search per hit
+    /// reads a few bytes where the line can't match, but may read to the
+    /// line's end (`(a+)+$` on a line of `a`s with `a` as its keyword): with
+    /// hits close together they would re-read the same bytes, quadratic in
+    /// the line.  So once the anchored searches on this line were handed
+    /// `RESCAN_LIMIT` times the bytes from its first hit to its end, the rest
+    /// of the line is searched once, unanchored, from the next hit: the
+    /// same matches (every match starts at a hit, and the search resumes
+    /// after each), in linear time.
+    fn run_at_keyword_hits(
+        &mut self,
+        engine: &Engine,
+        hits: &[Range<usize>],
+        verdicts: &mut Verdicts,
+    ) {
+        let Some(first) = hits.first() else {
+            return;
+        };
+        let budget = RESCAN_LIMIT * (first.end - first.start) as u64;
+        let searched_before = verdicts.bytes_searched;
+        for hit in hits {
+            if verdicts.bytes_searched - searched_before > budget {
+                self.run(engine, hit.clone(), Anchored::No, verdicts);
+                return;
+            }
+            self.run(engine, hit.clone(), Anchored::Yes, verdicts);
+        }
+    }
+
     /// Every match starting in `span` (seeing the bytes around it), judged.
     fn run(
         &mut self,
@@ -363,14 +448,22 @@ impl RegexSearcher<'_, '_> {
         // Only the slots up to the `secret` group: the regex finds the match
         // with its DFAs and runs the slower capture engine only on a match,
         // never on the (many) spans without one.
-        while regex
-            .search_slots_with(self.cache, &input, self.slots)
-            .is_some()
-        {
-            let (Some(start), Some(end)) = (self.slots[0], self.slots[1]) else {
+        loop {
+            let matched = regex
+                .search_slots_with(self.cache, &input, self.slots)
+                .is_some();
+            let found = match (self.slots[0], self.slots[1]) {
+                (Some(start), Some(end)) if matched => Some((start.get(), end.get())),
+                _ => None,
+            };
+            let read_to = match found {
+                Some((_, end)) if anchored == Anchored::No => end,
+                _ => input.end(),
+            };
+            verdicts.bytes_searched += read_to.saturating_sub(input.start()) as u64;
+            let Some((start, end)) = found else {
                 break;
             };
-            let (start, end) = (start.get(), end.get());
             let secret = self.slots[2 * group]
                 .zip(self.slots[2 * group + 1])
                 .map(|(s, e)| s.get()..e.get());
@@ -398,6 +491,13 @@ enum Reach {
     KeywordStarts(Vec<Range<usize>>),
 }
 
+/// How many times the bytes from a line's first keyword hit to its end
+/// the anchored searches at its hits may be handed before the rest of the
+/// line is searched unanchored (`RegexSearcher::run_at_keyword_hits`).
+/// Lines of real text hold a few hits of one rule, far below it: they keep
+/// their cheap anchored searches.
+const RESCAN_LIMIT: u64 = 8;
+
 /// Windows closer than this are searched as one.  0 measured fastest on
 /// the keyword-dense bench tree (0.59 s against 0.66 s at 64 and 0.76 s at
 /// 1024): a regex call costs less than the keyword-free lines a merge
@@ -424,6 +524,14 @@ fn line_starts(haystack: &[u8], window: Range<usize>) -> impl Iterator<Item = us
         .into_iter()
         .chain(after_newlines)
         .filter(move |&start| start < window.end)
+}
+
+/// Where a line-local match starting at `start` ends at the latest: it may
+/// take a `\n` as its first byte and as its last, no other
+/// (`rules::matches_within_a_line`), so after the first `\n` past `start`.
+fn line_local_match_end(haystack: &[u8], start: usize) -> usize {
+    let from = (start + 1).min(haystack.len());
+    memchr::memchr(b'\n', &haystack[from..]).map_or(haystack.len(), |i| from + i + 1)
 }
 
 fn add_window(windows: &mut Vec<Range<usize>>, line: &Range<usize>) {
@@ -701,7 +809,7 @@ remediation = "r"
             .into_iter()
             .map(|(rule, _)| (rule, Reach::Whole))
             .collect();
-        engine.find_planned(haystack, whole)
+        engine.find_planned(haystack, whole).matches
     }
 
     #[test]
@@ -771,5 +879,67 @@ remediation = "r"
             |text: &[u8], rule| engine.find(text).iter().filter(|m| m.rule == rule).count();
         assert_eq!(of_rule(b"tok_tok_q8w3k5z1m4k9", 0), 0);
         assert_eq!(of_rule(b"k_q8w3k_m4k9", 1), 1);
+    }
+
+    /// Rules whose searches at keyword hits or line starts could re-read a
+    /// line once per hit: one of each kind of reach.
+    const RESCAN_RULES: &str = r#"
+[[rule]]
+id = "keyword-anchored"
+name = "n"
+provider = "t"
+severity = "low"
+keywords = ["a"]
+regex = '''(?P<secret>(a+)+$)'''
+remediation = "r"
+
+[[rule]]
+id = "two-keywords"
+name = "n"
+provider = "t"
+severity = "low"
+keywords = ["b", "c"]
+regex = '''(?P<secret>[bc][bc]*d)'''
+remediation = "r"
+
+[[rule]]
+id = "line-anchored"
+name = "n"
+provider = "t"
+severity = "low"
+keywords = ["e"]
+regex = '''(?m)^(?P<secret>e[ef]*g)'''
+remediation = "r"
+"#;
+
+    #[test]
+    fn many_hits_on_a_line_find_what_a_whole_buffer_search_finds() {
+        let engine = engine_with(RESCAN_RULES);
+        let kinds: Vec<(bool, bool)> = engine
+            .rules()
+            .iter()
+            .map(|r| (r.keyword_anchored, r.line_anchored))
+            .collect();
+        assert_eq!(kinds, [(true, false), (true, false), (false, true)]);
+        let texts = [
+            format!("{}\nx", "a".repeat(500)),
+            "a".repeat(500),
+            format!(
+                "{}d {}d x {}",
+                "bc".repeat(100),
+                "cb".repeat(50),
+                "b".repeat(300)
+            ),
+            format!("{}\n{}g\n", "eeef\n".repeat(200), "e".repeat(300)),
+            format!("x{}ad", "ab ".repeat(300)),
+        ];
+        for text in &texts {
+            let planned = engine.find_counted(text.as_bytes());
+            let unplanned = find_unplanned(&engine, text.as_bytes());
+            assert_eq!(planned.matches, unplanned, "{text}");
+            // Linear: a bounded number of passes over the text, not one per hit.
+            let passes = planned.bytes_searched / text.len() as u64;
+            assert!(passes < 3 * (RESCAN_LIMIT + 2), "{passes} passes: {text}");
+        }
     }
 }

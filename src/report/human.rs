@@ -279,6 +279,14 @@ fn summary_line(result: &ScanResult, paint: &Painter) -> String {
             result.suppressed.len()
         ));
     }
+    if stats.keylint_outputs > 0 {
+        line.push_str(&format!(
+            "; {} keylint report{} or baseline{} (redacted values not reported)",
+            stats.keylint_outputs,
+            plural(stats.keylint_outputs),
+            plural(stats.keylint_outputs)
+        ));
+    }
     let skipped = stats.skipped_binary + stats.skipped_too_large + stats.skipped_unreadable;
     if skipped > 0 {
         line.push_str(&format!(

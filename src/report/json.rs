@@ -50,6 +50,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             "trees_walked": result.stats.trees_walked,
             "blobs_scanned": result.stats.blobs_scanned,
             "lfs_pointers_skipped": result.stats.lfs_pointers_skipped,
+            "keylint_outputs": result.stats.keylint_outputs,
             "duration_ms": result.elapsed.as_millis() as u64,
             "suppressed": {
                 "total": result.suppressed.len(),

@@ -10,7 +10,7 @@
 //! encoding for GitHub, markdown for the job summary, char references in
 //! XML, `\u` escapes in JSON).
 
-mod csv_report;
+pub mod csv_report;
 pub mod escape;
 pub mod github;
 mod human;

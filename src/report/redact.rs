@@ -40,6 +40,23 @@ fn visible_prefix_len(chars: &[char]) -> usize {
     (structural + VISIBLE_RANDOM_CHARS).min(chars.len() / 3)
 }
 
+/// Whether `visible` (the text before a `…`) could be what `redact` shows
+/// of some secret: a structural prefix and at most `VISIBLE_RANDOM_CHARS`
+/// more (or a PEM armour line's start).  A longer run is no redaction: a
+/// whole key written before a `…` stays a finding (`sources::own_output`).
+pub fn could_be_redacted(visible: &str) -> bool {
+    let chars: Vec<char> = visible.chars().collect();
+    if chars.first() == Some(&'-') {
+        return chars.len() <= 31;
+    }
+    let head = &chars[..chars.len().min(16)];
+    let structural = head
+        .iter()
+        .rposition(|&c| c == '-' || c == '_')
+        .map_or(0, |i| i + 1);
+    chars.len() <= structural + VISIBLE_RANDOM_CHARS
+}
+
 /// `snippet` with each listed secret replaced by its redacted form (a cut-off
 /// tail by `…` alone).
 pub fn mask_snippet(snippet: &str, secrets: &[SnippetSecret]) -> String {

@@ -4,6 +4,7 @@
 pub mod fs;
 pub mod git;
 pub mod git_index;
+pub mod own_output;
 pub mod staged;
 
 use std::ops::Deref;
