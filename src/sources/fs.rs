@@ -159,7 +159,11 @@ fn repository_root(dir: &Path) -> Option<PathBuf> {
 /// in findings, skips and warnings.
 pub fn display_path(path: &Path) -> String {
     let text = path.to_string_lossy();
-    text.strip_prefix("./").unwrap_or(&text).to_string()
+    match text.strip_prefix("./") {
+        Some("") => ".".to_string(),
+        Some(rest) => rest.to_string(),
+        None => text.into_owned(),
+    }
 }
 
 fn slash_path(path: &Path) -> String {

@@ -88,12 +88,16 @@ fn open_regular(path: &Path, follow: bool) -> Result<File, SkipReason> {
     Ok(file)
 }
 
-/// Read at most `limit + 1` bytes: one more than allowed tells a file that
-/// grew past the limit (or an endless pseudo-file) from one that fits.
+/// Read at most a page more than `limit` bytes: more than allowed tells a
+/// file that grew past the limit (or an endless pseudo-file) from one that
+/// fits.  A whole page, not one byte: some pseudo-files (`pagemap`) refuse
+/// reads that are not a multiple of 8 bytes.
 fn read_bounded(reader: impl Read, limit: u64, capacity: usize) -> Result<Vec<u8>, SkipReason> {
+    const PAGE: u64 = 4096;
+    let bound = limit.saturating_add(1).div_ceil(PAGE).saturating_mul(PAGE);
     let mut bytes = Vec::with_capacity(capacity.saturating_add(1));
     reader
-        .take(limit.saturating_add(1))
+        .take(bound)
         .read_to_end(&mut bytes)
         .map_err(unreadable)?;
     let read = bytes.len() as u64;
