@@ -22,12 +22,16 @@ pub fn decode_text(mut bytes: Vec<u8>) -> Vec<u8> {
         bytes.drain(..UTF8_BOM.len());
         return bytes;
     }
+    // UTF-16 without a single NUL byte holds no ASCII character (not even a
+    // line break), so no secret: such a "BOM" is more likely the start of a
+    // Latin-1 or binary file, left as it is.
+    let has_nul = || memchr::memchr(0, &bytes[2..]).is_some();
     let decoded = match bytes.get(..2) {
         // FF FE 00 00 is the UTF-32 LE BOM: not handled, left as binary.
-        Some([0xFF, 0xFE]) if bytes.get(2..4) != Some(&[0, 0]) => {
+        Some([0xFF, 0xFE]) if bytes.get(2..4) != Some(&[0, 0]) && has_nul() => {
             Some(decode_utf16_lossy(&bytes[2..], Endian::Little))
         }
-        Some([0xFE, 0xFF]) => Some(decode_utf16_lossy(&bytes[2..], Endian::Big)),
+        Some([0xFE, 0xFF]) if has_nul() => Some(decode_utf16_lossy(&bytes[2..], Endian::Big)),
         _ => bomless_utf16(&bytes).and_then(|endian| decode_utf16_strict(&bytes, endian)),
     };
     decoded.map_or(bytes, String::into_bytes)
@@ -133,6 +137,9 @@ mod tests {
         // Odd length: not UTF-16.
         let odd = b"a\0b\0c".to_vec();
         assert_eq!(decode_text(odd.clone()), odd);
+        // FF FE before Latin-1 text (no NUL): not a BOM.
+        let latin1 = b"\xff\xfe garbage \xc3( key".to_vec();
+        assert_eq!(decode_text(latin1.clone()), latin1);
     }
 
     #[test]
