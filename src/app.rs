@@ -109,9 +109,11 @@ fn load_config(args: &ConfigArgs, paths: &[PathBuf]) -> Result<Config> {
     if let Some(path) = &args.config {
         return Config::load(path);
     }
+    // A pipe (`-`, `/dev/fd/63` from `<(cmd)`) says nothing about where the
+    // config lives: like no path at all, start from the current directory.
     let start = paths
         .iter()
-        .find(|p| p.as_os_str() != "-")
+        .find(|p| p.as_os_str() != "-" && !crate::sources::read::is_inherited_stream(p))
         .cloned()
         .unwrap_or_else(|| ".".into());
     Config::discover(&start)
@@ -126,6 +128,7 @@ fn walk_options(
     WalkOptions {
         follow_symlinks: follow || config.follow_symlinks.unwrap_or(false),
         respect_ignore_files: respect_ignore,
+        one_file_system: false,
         threads: worker_threads(engine_args.threads),
         max_file_size: engine_args
             .max_file_size
@@ -217,7 +220,10 @@ fn scan(args: ScanArgs) -> Result<Outcome> {
     )?;
     let tree = TreeScan {
         roots: args.paths.clone(),
-        walk: pipeline.walk.clone(),
+        walk: WalkOptions {
+            one_file_system: args.one_file_system,
+            ..pipeline.walk.clone()
+        },
         collect_markers: args.suppress.report_unused,
     };
     let mut result = tree.run(&pipeline.engine)?;
@@ -463,6 +469,15 @@ fn print_warnings(result: &ScanResult) {
                 "keylint: warning: cannot read {}: {}",
                 terminal(&skip.path),
                 terminal(error)
+            ),
+            // Counted in the summary: a tree may hold thousands of links.
+            SkipReason::Symlink => {}
+            SkipReason::Special(kind) if kind.starts_with("directory") => {
+                eprintln!("keylint: warning: skipped {}: a {kind}", terminal(&skip.path))
+            }
+            SkipReason::Special(kind) => eprintln!(
+                "keylint: warning: skipped {}: a {kind}, not a regular file",
+                terminal(&skip.path)
             ),
         }
     }

@@ -219,6 +219,10 @@ pub struct ScanArgs {
     #[arg(long)]
     pub no_ignore: bool,
 
+    /// Do not descend into directories on another file system than the PATH they are under.
+    #[arg(long)]
+    pub one_file_system: bool,
+
     /// Scan what is staged in the git index (what `git commit` would record),
     /// reporting only secrets on added or changed lines. PATH is the repository.
     #[arg(long)]

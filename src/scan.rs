@@ -25,6 +25,10 @@ pub struct Stats {
     pub skipped_binary: u64,
     pub skipped_too_large: u64,
     pub skipped_unreadable: u64,
+    /// Symbolic links not followed (without `--follow`).
+    pub skipped_symlink: u64,
+    /// FIFOs, sockets, devices and kernel pseudo-filesystem directories.
+    pub skipped_special: u64,
     /// Git history: commits walked, distinct trees read, distinct blobs
     /// scanned (each once, however many commits and paths hold it).
     pub commits_walked: u64,
@@ -107,6 +111,8 @@ impl ScanResult {
             SkipReason::Binary => self.stats.skipped_binary += 1,
             SkipReason::TooLarge { .. } => self.stats.skipped_too_large += 1,
             SkipReason::Unreadable(_) => self.stats.skipped_unreadable += 1,
+            SkipReason::Symlink => self.stats.skipped_symlink += 1,
+            SkipReason::Special(_) => self.stats.skipped_special += 1,
         }
         self.skipped.push(Skip {
             path: origin.path.clone(),
@@ -141,7 +147,7 @@ impl TreeScan {
             .iter()
             .cloned()
             .partition(|p| p.as_os_str() == "-");
-        fs::check_roots(&paths)?;
+        let roots = fs::check_roots(&paths)?;
         let result = Mutex::new(ScanResult {
             collect_markers: self.collect_markers,
             ..ScanResult::default()
@@ -158,7 +164,7 @@ impl TreeScan {
                 Err(reason) => result.add_skip(&origin, reason),
             }
         }
-        fs::walk(&paths, &self.walk, &|event| match event {
+        fs::walk(&roots, &self.walk, &|event| match event {
             WalkEvent::File { origin, data } => {
                 // Match outside the lock: the engine is the expensive part.
                 let mut local = ScanResult {
@@ -172,9 +178,11 @@ impl TreeScan {
                 result.lock().unwrap().add_skip(&origin, reason)
             }
             WalkEvent::Warning(message) => result.lock().unwrap().warnings.push(message),
-        });
+        })?;
         let mut result = result.into_inner().unwrap();
         result.sort();
+        // The walker's threads race: warnings in a stable order.
+        result.warnings.sort();
         result.elapsed = started.elapsed();
         Ok(result)
     }
@@ -200,6 +208,8 @@ impl Stats {
         self.skipped_binary += other.skipped_binary;
         self.skipped_too_large += other.skipped_too_large;
         self.skipped_unreadable += other.skipped_unreadable;
+        self.skipped_symlink += other.skipped_symlink;
+        self.skipped_special += other.skipped_special;
         self.commits_walked += other.commits_walked;
         self.trees_walked += other.trees_walked;
         self.blobs_scanned += other.blobs_scanned;

@@ -125,17 +125,28 @@ fn clean_tree_has_no_findings_and_exits_0() {
     assert_eq!(report["summary"]["files_scanned"], 2);
 }
 
+/// Built at test time: a file of the fixture tree would be tracked by this
+/// repository's index, and tracked files are scanned whatever `.gitignore`
+/// says (tests/robust_fs.rs).
 #[test]
 fn gitignored_files_are_skipped_unless_no_ignore() {
-    let ignored = "fixtures/tree/ignored/secret.txt";
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join(".gitignore"), "ignored/\n").unwrap();
+    fs::create_dir(dir.path().join("ignored")).unwrap();
+    fs::write(
+        dir.path().join("ignored/secret.txt"),
+        "sk-B2Wpca4OFAKEMAe1ygxHT3BlbkFJ6tUOZkhlN7m2OfUnIWO4\n",
+    )
+    .unwrap();
     let paths = |extra: &[&str]| -> Vec<String> {
-        finding_keys(&json(&scan_tree(&[&["--format", "json"], extra].concat())))
+        let args = [&["scan", ".", "--format", "json"], extra].concat();
+        finding_keys(&json(&run_in(dir.path(), &args)))
             .into_iter()
             .map(|k| k.0)
             .collect()
     };
-    assert!(!paths(&[]).contains(&ignored.to_string()));
-    assert!(paths(&["--no-ignore"]).contains(&ignored.to_string()));
+    assert!(paths(&[]).is_empty());
+    assert_eq!(paths(&["--no-ignore"]), vec!["ignored/secret.txt"]);
 }
 
 #[test]

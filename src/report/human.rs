@@ -287,12 +287,29 @@ fn summary_line(result: &ScanResult, paint: &Painter) -> String {
             plural(stats.keylint_outputs)
         ));
     }
-    let skipped = stats.skipped_binary + stats.skipped_too_large + stats.skipped_unreadable;
+    let skipped = stats.skipped_binary
+        + stats.skipped_too_large
+        + stats.skipped_unreadable
+        + stats.skipped_symlink
+        + stats.skipped_special;
     if skipped > 0 {
         line.push_str(&format!(
             "; skipped {skipped}: {} binary, {} too large, {} unreadable",
             stats.skipped_binary, stats.skipped_too_large, stats.skipped_unreadable
         ));
+        if stats.skipped_symlink > 0 {
+            line.push_str(&format!(
+                ", {} symlink{} not followed (--follow)",
+                stats.skipped_symlink,
+                plural(stats.skipped_symlink)
+            ));
+        }
+        if stats.skipped_special > 0 {
+            line.push_str(&format!(
+                ", {} special (FIFO, socket, device, /proc)",
+                stats.skipped_special
+            ));
+        }
         let too_large: Vec<std::borrow::Cow<str>> = result
             .skipped
             .iter()

@@ -30,6 +30,8 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                     ("too_large", json!({"size": size, "limit": limit}))
                 }
                 SkipReason::Unreadable(error) => ("unreadable", json!(error)),
+                SkipReason::Symlink => ("symlink", Value::Null),
+                SkipReason::Special(kind) => ("special", json!(kind)),
             };
             json!({"path": skip.path, "reason": reason, "detail": detail})
         })
@@ -46,6 +48,8 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             "skipped_binary": result.stats.skipped_binary,
             "skipped_too_large": result.stats.skipped_too_large,
             "skipped_unreadable": result.stats.skipped_unreadable,
+            "skipped_symlink": result.stats.skipped_symlink,
+            "skipped_special": result.stats.skipped_special,
             "commits_walked": result.stats.commits_walked,
             "trees_walked": result.stats.trees_walked,
             "blobs_scanned": result.stats.blobs_scanned,

@@ -5,14 +5,16 @@ pub mod fs;
 pub mod git;
 pub mod git_index;
 pub mod own_output;
+pub mod read;
 pub mod staged;
+pub mod text;
 
 use std::ops::Deref;
 
-/// Bytes of one file or object: read into memory, or mapped for large files.
+/// Bytes of one file or object, read into memory.  Never memory-mapped: a
+/// mapped file truncated during the scan raises SIGBUS (`read.rs`).
 pub enum BlobData {
     Owned(Vec<u8>),
-    Mapped(memmap2::Mmap),
 }
 
 impl Deref for BlobData {
@@ -20,7 +22,6 @@ impl Deref for BlobData {
     fn deref(&self) -> &[u8] {
         match self {
             BlobData::Owned(bytes) => bytes,
-            BlobData::Mapped(map) => map,
         }
     }
 }
