@@ -61,7 +61,9 @@ struct Finished {
 }
 
 /// Run keylint, killing it if it is still running after `deadline`: the
-/// test then fails, since keylint must end by itself.
+/// test then fails, since keylint must end by itself.  The child is reaped
+/// with `wait4` (which also gives its peak memory), not `Child::wait`.
+#[allow(clippy::zombie_processes)]
 fn run_with_deadline(dir: &Path, args: &[&str], deadline: Duration) -> Finished {
     let out = tempfile::NamedTempFile::new().unwrap();
     let err = tempfile::NamedTempFile::new().unwrap();
