@@ -473,7 +473,10 @@ fn print_warnings(result: &ScanResult) {
             // Counted in the summary: a tree may hold thousands of links.
             SkipReason::Symlink => {}
             SkipReason::Special(kind) if kind.starts_with("directory") => {
-                eprintln!("keylint: warning: skipped {}: a {kind}", terminal(&skip.path))
+                eprintln!(
+                    "keylint: warning: skipped {}: a {kind}",
+                    terminal(&skip.path)
+                )
             }
             SkipReason::Special(kind) => eprintln!(
                 "keylint: warning: skipped {}: a {kind}, not a regular file",

@@ -20,7 +20,9 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out, "{}", annotation(report, finding))?;
     }
     let count = report.result.findings.len();
-    if count == 0 {
+    if count == 0 && report.result.stats.files_scanned == 0 {
+        writeln!(out, "keylint: nothing was scanned (every file was skipped)")
+    } else if count == 0 {
         writeln!(
             out,
             "keylint: no secrets found ({} file(s) scanned)",

@@ -246,7 +246,14 @@ fn summary_line(result: &ScanResult, paint: &Painter) -> String {
             result.elapsed.as_secs_f64()
         )
     };
-    if count == 0 {
+    if count == 0 && stats.files_scanned == 0 {
+        // Never "no secrets found" for a scan that read nothing.
+        line.push_str(
+            &paint
+                .apply("nothing was scanned", |s| s.yellow())
+                .to_string(),
+        );
+    } else if count == 0 {
         line.push_str(&paint.apply("no secrets found", |s| s.green()).to_string());
     } else {
         let by_severity: Vec<String> = [

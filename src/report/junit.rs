@@ -44,7 +44,12 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             testcase(report, &entry.finding, Some(&entry.reason), &mut xml);
         }
     }
-    if clean {
+    if clean && result.stats.files_scanned == 0 {
+        let _ = writeln!(
+            xml,
+            "    <testcase classname=\"keylint\" name=\"nothing was scanned (every file was skipped)\" time=\"{time}\"/>"
+        );
+    } else if clean {
         let _ = writeln!(
             xml,
             "    <testcase classname=\"keylint\" name=\"no secrets found ({} file(s) scanned)\" time=\"{time}\"/>",

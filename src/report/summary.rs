@@ -23,6 +23,13 @@ pub fn markdown(report: &Report) -> String {
     let result = report.result;
     let mut md = String::new();
     let count = result.findings.len();
+    if count == 0 && result.stats.files_scanned == 0 {
+        let _ = writeln!(
+            md,
+            "### keylint: nothing was scanned\n\nEvery file was skipped.\n"
+        );
+        return md;
+    }
     if count == 0 {
         let _ = writeln!(
             md,

@@ -791,7 +791,8 @@ impl ScanContext<'_> {
             Ok(object) => object,
             Err(e) => return unreadable(acc, read(e)),
         };
-        let bytes = object.data();
+        // UTF-16 text (PowerShell's files) is scanned as UTF-8, as in `scan`.
+        let bytes = &*super::text::decoded(object.data());
         if bytes.len() <= LFS_POINTER_MAX_SIZE && bytes.starts_with(LFS_POINTER_PREFIX) {
             acc.stats.lfs_pointers_skipped += 1;
         } else if !self.options.include_binary && looks_binary(bytes) {

@@ -150,20 +150,18 @@ pub fn read(path: &Path, git_dir: &Path) -> Result<IndexFile, ReadError> {
     }
 }
 
-/// The whole file, or `None` if it does not exist.
-fn load(path: &Path) -> Result<Option<memmap2::Mmap>, ReadError> {
+/// The whole file, or `None` if it does not exist.  Read, not mapped: a
+/// mapped file truncated in place would fault (SIGBUS) instead of failing.
+fn load(path: &Path) -> Result<Option<Vec<u8>>, ReadError> {
     let io = |error| ReadError::Io {
         path: path.to_path_buf(),
         error,
     };
-    let file = match std::fs::File::open(path) {
-        Ok(file) => file,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(io(e)),
-    };
-    // SAFETY: read-only private map; git replaces the index by renaming
-    // a new file over it, so the mapped file is never rewritten.
-    unsafe { memmap2::Mmap::map(&file) }.map(Some).map_err(io)
+    match std::fs::read(path) {
+        Ok(data) => Ok(Some(data)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(io(e)),
+    }
 }
 
 struct Cursor<'a> {

@@ -246,7 +246,11 @@ fn scan_file(
             return;
         }
     };
-    let bytes = blob.content();
+    let decoded = super::text::decoded(blob.content());
+    // A transcoded (UTF-16) file's lines can't be matched with git's diff
+    // of its raw bytes: all its secrets are reported.
+    let transcoded = matches!(decoded, std::borrow::Cow::Owned(_));
+    let bytes = &*decoded;
     if bytes.len() as u64 > options.max_file_size {
         let (size, limit) = (bytes.len() as u64, options.max_file_size);
         result.add_skip(&origin, SkipReason::TooLarge { size, limit });
@@ -263,6 +267,7 @@ fn scan_file(
     local.add_blob(engine, &origin, bytes);
     let anything = !local.findings.is_empty() || !local.markers.is_empty();
     if !options.whole_files
+        && !transcoded
         && anything
         && let Some(old) = file.old
     {

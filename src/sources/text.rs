@@ -37,6 +37,19 @@ pub fn decode_text(mut bytes: Vec<u8>) -> Vec<u8> {
     decoded.map_or(bytes, String::into_bytes)
 }
 
+/// `decode_text` for borrowed bytes (git blobs): copied only when they
+/// need transcoding.
+pub fn decoded(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    let marked = bytes.starts_with(UTF8_BOM)
+        || bytes.starts_with(&[0xFF, 0xFE])
+        || bytes.starts_with(&[0xFE, 0xFF]);
+    if marked || bomless_utf16(bytes).is_some() {
+        std::borrow::Cow::Owned(decode_text(bytes.to_vec()))
+    } else {
+        std::borrow::Cow::Borrowed(bytes)
+    }
+}
+
 fn units(bytes: &[u8], endian: Endian) -> impl Iterator<Item = u16> + '_ {
     bytes.chunks_exact(2).map(move |pair| match endian {
         Endian::Little => u16::from_le_bytes([pair[0], pair[1]]),
