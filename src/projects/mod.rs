@@ -517,6 +517,22 @@ fn check_inventory(bindings: &[&Binding], inventory: &Inventory, out: &mut Findi
 /// Without an inventory: one key bound to two projects (or organizations),
 /// or one project bound with two organizations, anywhere in the scan.
 fn check_conflicts(bindings: &[&Binding], out: &mut Findings) {
+    // Blobs' facts arrive in thread order: sort, so the related locations
+    // of a conflict are listed the same way in every run.
+    let mut bindings = bindings.to_vec();
+    bindings.sort_by(|a, b| {
+        let key = |x: &Binding| {
+            (
+                x.key.origin.clone(),
+                x.key.span.start,
+                x.id.at.origin.clone(),
+                x.id.at.start,
+                x.id.value.clone(),
+            )
+        };
+        key(a).cmp(&key(b))
+    });
+    let bindings = bindings.as_slice();
     for id_kind in [IdKind::Project, IdKind::Organization] {
         let mut by_key: BTreeMap<&str, Vec<&Binding>> = BTreeMap::new();
         for binding in bindings.iter().filter(|b| b.id.kind == id_kind) {
