@@ -23,7 +23,8 @@ echo "nothing to see here" >"$DIR/startup-plain.txt"
 python3 - "$ROOT/rules" "$DIR/startup-keywords.txt" <<'PY'
 import glob, os, sys, tomllib
 words = set()
-for path in sorted(glob.glob(os.path.join(sys.argv[1], "*.toml"))):
+for path in sorted(glob.glob(os.path.join(sys.argv[1], "*.toml"))
+                   + glob.glob(os.path.join(sys.argv[1], "providers", "*.toml"))):
     with open(path, "rb") as f:
         for rule in tomllib.load(f).get("rule", []):
             words.update(rule.get("keywords", []))

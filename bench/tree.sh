@@ -22,7 +22,8 @@
 # gives peak RSS and the findings count; killed after $TIMEOUT s, default
 # 120, and then reported as "timeout"), then `hyperfine` for the wall
 # median of $RUNS (default 3) runs.  The floor is
-# `rg -c -i -F -f <keylint's keyword list>` (every keyword of rules/*.toml);
+# `rg -c -i -F -f <keylint's keyword list>` (every keyword of rules/*.toml
+# and rules/providers/*.toml);
 # its "findings" are the lines holding a keyword.  detect-secrets and
 # secretlint are slow (secretlint did not finish the 200 MiB tree in
 # 300 s): they run on a small subset (the first $SUBSET_MB MiB of files,
@@ -58,13 +59,14 @@ cargo build --release --quiet --manifest-path "$ROOT/Cargo.toml"
 python3 - "$ROOT/rules" "$DIR/keywords.txt" <<'PY'
 import glob, os, sys, tomllib
 words = set()
-for path in sorted(glob.glob(os.path.join(sys.argv[1], "*.toml"))):
+for path in sorted(glob.glob(os.path.join(sys.argv[1], "*.toml"))
+                   + glob.glob(os.path.join(sys.argv[1], "providers", "*.toml"))):
     with open(path, "rb") as f:
         for rule in tomllib.load(f).get("rule", []):
             words.update(k for k in rule.get("keywords", []) if k)
 with open(sys.argv[2], "w") as f:
     f.write("".join(w + "\n" for w in sorted(words)))
-print(f"keywords: {len(words)} from rules/*.toml", file=sys.stderr)
+print(f"keywords: {len(words)} from rules/*.toml and rules/providers/*.toml", file=sys.stderr)
 PY
 
 # --- peers ---------------------------------------------------------------

@@ -12,9 +12,10 @@ pub mod noise;
 pub mod position;
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::ops::Range;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use anyhow::{Context, Result};
@@ -36,7 +37,7 @@ pub struct RawMatch {
 pub struct Engine {
     rules: RuleSet,
     metas: Vec<Arc<RuleMeta>>,
-    keywords: AhoCorasick,
+    keywords: Keywords,
     /// For each keyword pattern, the rules it triggers.
     rules_by_keyword: Vec<Vec<usize>>,
     /// Rules without keywords: they run on every buffer.
@@ -49,31 +50,27 @@ impl Engine {
     pub fn new(rules: RuleSet) -> Result<Engine> {
         let mut patterns: Vec<String> = Vec::new();
         let mut rules_by_keyword: Vec<Vec<usize>> = Vec::new();
+        // Keyword -> its pattern index (a linear search per keyword was
+        // quadratic: ~2,600 keywords).
+        let mut pattern_of: HashMap<String, usize> = HashMap::new();
         let mut always_run = Vec::new();
         for (index, rule) in rules.rules.iter().enumerate() {
             if rule.keywords.is_empty() {
                 always_run.push(index);
             }
-            for keyword in &rule.keywords {
+            for keyword in rule.keywords.iter() {
                 let folded = keyword.to_ascii_lowercase();
-                match patterns.iter().position(|p| *p == folded) {
-                    Some(existing) => rules_by_keyword[existing].push(index),
+                match pattern_of.get(&folded) {
+                    Some(&existing) => rules_by_keyword[existing].push(index),
                     None => {
+                        pattern_of.insert(folded.clone(), patterns.len());
                         patterns.push(folded);
                         rules_by_keyword.push(vec![index]);
                     }
                 }
             }
         }
-        // A full DFA, not the default contiguous NFA the builder picks for
-        // 200+ patterns: it costs ~600 KB once and makes the overlapping pass
-        // ~3x faster on keyword-dense text (bench/RESULTS.md, session 2).
-        let keywords = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .kind(Some(AhoCorasickKind::DFA))
-            .match_kind(MatchKind::Standard)
-            .build(&patterns)
-            .context("cannot build the keyword automaton")?;
+        let keywords = Keywords::new(patterns)?;
         static NEXT_ID: AtomicU64 = AtomicU64::new(0);
         Ok(Engine {
             metas: rules.metas(),
@@ -168,12 +165,12 @@ impl Engine {
             whole[index] = true;
         }
         let mut hit_line: Range<usize> = 0..0;
-        for hit in self.keywords.find_overlapping_iter(haystack) {
+        for hit in self.keywords.automaton().find_overlapping_iter(haystack) {
             for &rule in &self.rules_by_keyword[hit.pattern().as_usize()] {
                 if whole[rule] {
                     continue;
                 }
-                if !rules[rule].line_local {
+                if !rules[rule].line_local() {
                     whole[rule] = true;
                     continue;
                 }
@@ -182,7 +179,7 @@ impl Engine {
                 if hit.start() < hit_line.start || hit.end() > hit_line.end {
                     hit_line = line_around(haystack, hit.range());
                 }
-                if rules[rule].keyword_anchored {
+                if rules[rule].keyword_anchored() {
                     spans[rule].push(hit.start()..hit_line.end);
                 } else {
                     add_window(&mut spans[rule], &hit_line);
@@ -195,7 +192,7 @@ impl Engine {
                 Reach::Whole
             } else if spans.is_empty() {
                 continue;
-            } else if rules[index].keyword_anchored {
+            } else if rules[index].keyword_anchored() {
                 // Ordered by end, a longer keyword can start before a
                 // shorter one reported earlier.
                 if !spans.is_sorted_by_key(|s| s.start) {
@@ -228,7 +225,7 @@ impl Engine {
                 let whole = 0..search.haystack.len();
                 searcher.run(self, whole, Anchored::No, verdicts);
             }
-            Reach::Lines(windows) if rule.line_anchored => {
+            Reach::Lines(windows) if rule.line_anchored() => {
                 for window in windows {
                     for start in line_starts(search.haystack, window.clone()) {
                         // Up to where a match from `start` can end, not to the
@@ -288,6 +285,82 @@ pub struct Found {
     /// reports (the DFA looking for a longer one), which `regex-automata`
     /// bounds per search, not per buffer.
     pub bytes_searched: u64,
+}
+
+/// The keyword automaton (ASCII case-insensitive, every keyword found,
+/// overlapping: `MatchKind::Standard`), in two builds of one automaton
+/// that report the same hits in the same order.  A full DFA makes the
+/// overlapping pass ~2.7x faster on keyword-dense text than the contiguous
+/// NFA (bench/RESULTS.md), but over ~2,600 keywords it takes ~30 ms to
+/// build against the NFA's ~8 ms: the NFA is built at once and serves
+/// until a background thread has built the DFA, so a small scan never
+/// waits for it and a large one switches within ~30 ms.
+struct Keywords {
+    nfa: AhoCorasick,
+    dfa: Arc<OnceLock<AhoCorasick>>,
+}
+
+impl Keywords {
+    fn new(patterns: Vec<String>) -> Result<Keywords> {
+        let nfa = keyword_automaton(&patterns, AhoCorasickKind::ContiguousNFA)
+            .context("cannot build the keyword automaton")?;
+        let dfa = Arc::new(OnceLock::new());
+        let slot = Arc::clone(&dfa);
+        // Without the thread (or the DFA: a size limit), the NFA serves on.
+        let _ = std::thread::Builder::new()
+            .name("keyword-dfa".into())
+            .spawn(move || {
+                if let Ok(built) = keyword_automaton(&patterns, AhoCorasickKind::DFA) {
+                    let _ = slot.set(built);
+                }
+            });
+        Ok(Keywords { nfa, dfa })
+    }
+
+    /// The DFA once built, the NFA until then.
+    fn automaton(&self) -> &AhoCorasick {
+        self.dfa.get().unwrap_or(&self.nfa)
+    }
+}
+
+fn keyword_automaton(patterns: &[String], kind: AhoCorasickKind) -> Result<AhoCorasick> {
+    Ok(AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .kind(Some(kind))
+        .match_kind(MatchKind::Standard)
+        .build(patterns)?)
+}
+
+#[cfg(test)]
+mod keyword_tests {
+    use super::*;
+
+    /// The plan must not depend on which build serves: same hits, same order.
+    #[test]
+    fn the_keyword_nfa_and_dfa_report_the_same_hits() {
+        let rules = RuleSet::builtin().unwrap();
+        let patterns: Vec<String> = rules
+            .rules
+            .iter()
+            .flat_map(|r| r.keywords.iter().map(|k| k.to_ascii_lowercase()))
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let nfa = keyword_automaton(&patterns, AhoCorasickKind::ContiguousNFA).unwrap();
+        let dfa = keyword_automaton(&patterns, AhoCorasickKind::DFA).unwrap();
+        let mut text = patterns.join(" x ").into_bytes();
+        text.extend_from_slice(
+            &std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap(),
+        );
+        let hits = |ac: &AhoCorasick| -> Vec<(usize, usize)> {
+            ac.find_overlapping_iter(&text)
+                .map(|m| (m.pattern().as_usize(), m.start()))
+                .collect()
+        };
+        let from_nfa = hits(&nfa);
+        assert!(from_nfa.len() > patterns.len());
+        assert_eq!(from_nfa, hits(&dfa));
+    }
 }
 
 /// What the rules decided about their candidates in one buffer.
@@ -582,20 +655,20 @@ pub fn check_examples(rules: RuleSet) -> Result<Vec<ExampleFailure>> {
     for (index, rule) in engine.rules().iter().enumerate() {
         let matches_rule =
             |text: &str| engine.find(text.as_bytes()).iter().any(|m| m.rule == index);
-        let mut record = |example: &String, missed: bool| {
+        let mut record = |example: &str, missed: bool| {
             failures.push(ExampleFailure {
                 rule_id: rule.meta.id.clone(),
-                origin: rule.origin.clone(),
-                example: example.clone(),
+                origin: rule.origin.to_string(),
+                example: example.to_string(),
                 missed,
             })
         };
-        for example in &rule.examples {
+        for example in rule.examples.iter() {
             if !matches_rule(example) {
                 record(example, true);
             }
         }
-        for counter in &rule.counter_examples {
+        for counter in rule.counter_examples.iter() {
             if matches_rule(counter) {
                 record(counter, false);
             }
@@ -737,12 +810,12 @@ remediation = "r"
     #[test]
     fn only_single_line_rules_with_in_match_keywords_run_in_windows() {
         let engine = window_engine();
-        let line_local: Vec<bool> = engine.rules().iter().map(|r| r.line_local).collect();
+        let line_local: Vec<bool> = engine.rules().iter().map(|r| r.line_local()).collect();
         assert_eq!(line_local, [true, true, false, false]);
-        let line_anchored: Vec<bool> = engine.rules().iter().map(|r| r.line_anchored).collect();
+        let line_anchored: Vec<bool> = engine.rules().iter().map(|r| r.line_anchored()).collect();
         assert_eq!(line_anchored, [false, true, false, false]);
         // `bounded` starts with a boundary class, not with its keyword.
-        assert!(engine.rules().iter().all(|r| !r.keyword_anchored));
+        assert!(engine.rules().iter().all(|r| !r.keyword_anchored()));
         let prefixed = engine_with(
             r#"
 [[rule]]
@@ -755,7 +828,7 @@ regex = '''\b(?P<secret>tok[_-][a-z0-9]{8})\b'''
 remediation = "r"
 "#,
         );
-        assert!(prefixed.rules()[0].keyword_anchored);
+        assert!(prefixed.rules()[0].keyword_anchored());
         let text = "x tok_q8w3k5z1 tok-m4k9q2w7\ntok_z7x5c3v1";
         let found: Vec<&str> = prefixed
             .find(text.as_bytes())
@@ -870,7 +943,7 @@ regex = '''k_(?P<secret>[a-z0-9]{4})[a-z0-9_]*'''
 remediation = "r"
 "#,
         );
-        assert!(engine.rules().iter().all(|r| r.keyword_anchored));
+        assert!(engine.rules().iter().all(|r| r.keyword_anchored()));
         for text in ["tok_tok_q8w3k5z1m4k9", "k_q8w3k_m4k9"] {
             let planned = engine.find(text.as_bytes());
             assert_eq!(planned, find_unplanned(&engine, text.as_bytes()), "{text}");
@@ -918,7 +991,7 @@ remediation = "r"
         let kinds: Vec<(bool, bool)> = engine
             .rules()
             .iter()
-            .map(|r| (r.keyword_anchored, r.line_anchored))
+            .map(|r| (r.keyword_anchored(), r.line_anchored()))
             .collect();
         assert_eq!(kinds, [(true, false), (true, false), (false, true)]);
         let texts = [

@@ -1,158 +1,70 @@
 //! The rule model: what a rule file says (`RuleSpec`), what the engine runs
 //! (`Rule`), and loading both built-in and user rule files into a `RuleSet`.
 //!
-//! Rules are data (`rules/*.toml`, embedded at build time by `build.rs`); this
-//! module turns that data into compiled regexes and refuses anything malformed
-//! with an error that names the file and the rule id.
+//! Rules are data (`rules/*.toml`); `build.rs` parses and checks the
+//! built-in files at build time into a static table, so start-up reads no
+//! TOML.  User rule files are parsed here, and anything malformed is
+//! refused with an error that names the file and the rule id.
 
+mod spec;
 mod validate;
 
+use std::borrow::Cow;
 use std::collections::HashSet;
-use std::fmt;
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
 use anyhow::{Context, Result, bail};
 use regex_automata::meta::Regex;
 use regex_syntax::hir::Hir;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
+pub use spec::{Confidence, KeywordScope, RuleKind, RuleSpec, Severity};
+use spec::{RuleFile, check_spec};
 pub use validate::Validator;
+
+/// A list of texts (keywords, examples): borrowed from the static table for
+/// built-in rules, owned for user rules.
+pub type Texts = Cow<'static, [Cow<'static, str>]>;
+
+/// A built-in rule as `build.rs` wrote it: a parsed and checked `RuleSpec`
+/// (regex syntax included), as static data.
+struct BuiltinRule {
+    id: &'static str,
+    name: &'static str,
+    provider: &'static str,
+    severity: Severity,
+    confidence: Confidence,
+    kind: RuleKind,
+    keywords: &'static [Cow<'static, str>],
+    keyword_scope: KeywordScope,
+    regex: &'static str,
+    min_entropy: Option<f64>,
+    validate: Option<&'static str>,
+    placeholder_filter: bool,
+    fallback: bool,
+    examples: &'static [Cow<'static, str>],
+    counter_examples: &'static [Cow<'static, str>],
+    remediation: &'static str,
+    description: Option<&'static str>,
+    origin: &'static str,
+}
 
 include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
 
-/// How bad a leak of this kind is.  Ordered: `Low < Medium < High < Critical`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Low,
-    Medium,
-    High,
-    Critical,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Low => "low",
-            Severity::Medium => "medium",
-            Severity::High => "high",
-            Severity::Critical => "critical",
+impl BuiltinRule {
+    fn meta(&self) -> RuleMeta {
+        RuleMeta {
+            id: self.id.to_string(),
+            name: self.name.to_string(),
+            provider: self.provider.to_string(),
+            severity: self.severity,
+            confidence: self.confidence,
+            kind: self.kind,
+            remediation: self.remediation.to_string(),
+            description: self.description.map(str::to_string),
         }
     }
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(self.as_str())
-    }
-}
-
-/// How sure a match of this rule is to be a real credential: `high` for a
-/// distinctive prefix or checksum, `medium` for a provider name near a
-/// random token of the right shape, `low` for context-only catch-alls.
-/// Ordered: `Low < Medium < High`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Confidence {
-    Low,
-    Medium,
-    High,
-}
-
-impl Confidence {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Confidence::Low => "low",
-            Confidence::Medium => "medium",
-            Confidence::High => "high",
-        }
-    }
-}
-
-impl fmt::Display for Confidence {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(self.as_str())
-    }
-}
-
-/// A `secret` is reported on its own; an `identifier` (an OpenAI project or
-/// organization ID) is only evidence for the project-binding analysis; an
-/// `analysis` rule has no regex: it names a finding the project-binding
-/// analysis (src/projects) makes, so it is listed, configurable and in
-/// SARIF like any other rule.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum RuleKind {
-    #[default]
-    Secret,
-    Identifier,
-    Analysis,
-}
-
-/// Where a rule's keywords must occur for its regex to run there.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum KeywordScope {
-    /// On a line the match touches (the default): the keyword is part of
-    /// what the regex matches, e.g. a prefix like `sk-proj-`.
-    #[default]
-    Line,
-    /// Anywhere in the file: the keyword is context that the match itself
-    /// need not hold (`twilio` for Twilio's bare `SK…` key SIDs).
-    File,
-}
-
-/// One `[[rule]]` table exactly as written in a rule file.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RuleSpec {
-    pub id: String,
-    pub name: String,
-    pub provider: String,
-    pub severity: Severity,
-    /// How sure a match is to be a credential (see `Confidence`); rules
-    /// that don't say are `medium`.
-    pub confidence: Option<Confidence>,
-    #[serde(default)]
-    pub kind: RuleKind,
-    #[serde(default)]
-    pub keywords: Vec<String>,
-    /// Why a rule may run on every byte; required when `keywords` is empty.
-    pub keywordless_reason: Option<String>,
-    /// Where a keyword must occur for the rule to run there (see `KeywordScope`).
-    #[serde(default)]
-    pub keyword_scope: KeywordScope,
-    /// Required, except for `analysis` rules, which must have none.
-    pub regex: Option<String>,
-    pub min_entropy: Option<f64>,
-    /// Name of a structural check done in code (e.g. `github-crc32`).
-    pub validate: Option<String>,
-    /// Placeholder / stopword filter (on unless a format is itself repetitive).
-    #[serde(default = "default_true")]
-    pub placeholder_filter: bool,
-    /// A context rule (generic assignment, URL with password, JWT…) whose
-    /// match is dropped where a non-fallback rule found an overlapping
-    /// secret, so one leaked value is reported once, by its specific rule.
-    #[serde(default)]
-    pub fallback: bool,
-    #[serde(default)]
-    pub examples: Vec<String>,
-    #[serde(default)]
-    pub counter_examples: Vec<String>,
-    pub remediation: String,
-    pub description: Option<String>,
-}
-
-fn default_true() -> bool {
-    true
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RuleFile {
-    #[serde(default)]
-    rule: Vec<RuleSpec>,
 }
 
 /// What reports need to know about a rule, shared by every finding of it.
@@ -168,38 +80,60 @@ pub struct RuleMeta {
     pub description: Option<String>,
 }
 
-/// A compiled rule, ready for the engine.
+/// A rule, ready for the engine.
 #[derive(Debug)]
 pub struct Rule {
     pub meta: Arc<RuleMeta>,
-    pub keywords: Vec<String>,
-    /// The parsed regex, compiled on first use.
-    hir: Hir,
-    /// Built on first use (`compiled`): a scan compiles only the rules whose
-    /// keywords occur, so start-up stays small however many rules exist.
+    pub keywords: Texts,
+    /// The regex as written; parsed (`shape`) and compiled (`compiled`) on
+    /// first use: a scan parses and compiles only the rules whose keywords
+    /// occur, so start-up stays small however many rules exist.
+    pattern: Cow<'static, str>,
+    shape: OnceLock<Shape>,
     compiled: OnceLock<Compiled>,
-    /// Its keywords are part of its matches (`KeywordScope::Line`) and no
-    /// match spans a line break (`matches_within_a_line`): the engine runs
-    /// the regex only on the lines where a keyword occurs.
-    pub line_local: bool,
-    /// A line-local rule whose matches start at a line start (`(?m)^…`):
-    /// the engine tries it only there, anchored, so a line that can't
-    /// match costs a few bytes rather than a scan of the whole line.
-    pub line_anchored: bool,
-    /// A line-local rule whose every match starts with one of its keywords
-    /// (`starts_with_a_keyword`): the engine tries it only at its keyword
-    /// hits, anchored.
-    pub keyword_anchored: bool,
     pub keyword_scope: KeywordScope,
     pub min_entropy: Option<f64>,
     pub validator: Option<Validator>,
     pub placeholder_filter: bool,
     /// Yields to overlapping matches of non-fallback rules (see `RuleSpec`).
     pub fallback: bool,
-    pub examples: Vec<String>,
-    pub counter_examples: Vec<String>,
+    pub examples: Texts,
+    pub counter_examples: Texts,
     /// The file the rule came from, for error messages.
-    pub origin: String,
+    pub origin: Cow<'static, str>,
+}
+
+/// A rule's parsed regex and what the engine's search plan reads off it.
+#[derive(Debug)]
+struct Shape {
+    hir: Hir,
+    /// Its keywords are part of its matches (`KeywordScope::Line`) and no
+    /// match spans a line break (`matches_within_a_line`): the engine runs
+    /// the regex only on the lines where a keyword occurs.
+    line_local: bool,
+    /// A line-local rule whose matches start at a line start (`(?m)^…`):
+    /// the engine tries it only there, anchored, so a line that can't
+    /// match costs a few bytes rather than a scan of the whole line.
+    line_anchored: bool,
+    /// A line-local rule whose every match starts with one of its keywords
+    /// (`starts_with_a_keyword`): the engine tries it only at its keyword
+    /// hits, anchored.
+    keyword_anchored: bool,
+}
+
+/// Parse `pattern` and derive its search-plan flags.
+fn shape_of(pattern: &str, keywords: &[Cow<'_, str>], scope: KeywordScope) -> Result<Shape> {
+    let hir = parse_pattern(pattern)?;
+    let line_local =
+        scope == KeywordScope::Line && !pattern.is_empty() && matches_within_a_line(&hir);
+    let line_anchored = line_local && starts_at_a_line_start(&hir);
+    let keyword_anchored = line_local && !line_anchored && starts_with_a_keyword(&hir, keywords);
+    Ok(Shape {
+        hir,
+        line_local,
+        line_anchored,
+        keyword_anchored,
+    })
 }
 
 /// A rule's regex, compiled.
@@ -211,13 +145,66 @@ pub struct Compiled {
 }
 
 impl Rule {
-    /// The compiled regex.  Built-in rules compile on first use (their
-    /// syntax is checked at load and `tests/rule_examples.rs` compiles them
-    /// all); user rules are compiled when loaded, so every error surfaces
-    /// there with the file and rule id.
+    /// A built-in rule: nothing parsed or compiled yet.
+    fn builtin(spec: &'static BuiltinRule) -> Result<Rule> {
+        let validator = match spec.validate {
+            Some(name) => Some(
+                Validator::from_name(name)
+                    .with_context(|| format!("{}: rule `{}`", spec.origin, spec.id))?,
+            ),
+            None => None,
+        };
+        Ok(Rule {
+            meta: Arc::new(spec.meta()),
+            keywords: Cow::Borrowed(spec.keywords),
+            pattern: Cow::Borrowed(spec.regex),
+            shape: OnceLock::new(),
+            compiled: OnceLock::new(),
+            keyword_scope: spec.keyword_scope,
+            min_entropy: spec.min_entropy,
+            validator,
+            placeholder_filter: spec.placeholder_filter,
+            fallback: spec.fallback,
+            examples: Cow::Borrowed(spec.examples),
+            counter_examples: Cow::Borrowed(spec.counter_examples),
+            origin: Cow::Borrowed(spec.origin),
+        })
+    }
+
+    /// The parsed regex and its plan flags.  User rules are parsed when
+    /// loaded (`compile_rule`), so their errors surface there; built-in
+    /// regexes were parsed by `build.rs`, so parsing them again can't fail.
+    fn shape(&self) -> &Shape {
+        self.shape.get_or_init(|| {
+            shape_of(&self.pattern, &self.keywords, self.keyword_scope)
+                .expect("build.rs parses every built-in regex")
+        })
+    }
+
+    /// See `Shape::line_local`.
+    pub fn line_local(&self) -> bool {
+        self.shape().line_local
+    }
+
+    /// See `Shape::line_anchored`.
+    pub fn line_anchored(&self) -> bool {
+        self.shape().line_anchored
+    }
+
+    /// See `Shape::keyword_anchored`.
+    pub fn keyword_anchored(&self) -> bool {
+        self.shape().keyword_anchored
+    }
+
+    /// The compiled regex.  Built-in rules compile on first use
+    /// (`tests/rule_examples.rs` compiles them all); user rules are
+    /// compiled when loaded, so every error surfaces there with the file
+    /// and rule id.
     pub fn compiled(&self) -> &Compiled {
         self.compiled.get_or_init(|| {
-            compile_hir(&self.hir).expect("built-in rules are compiled by the tests")
+            let shape = self.shape();
+            compile_hir(&shape.hir)
+                .expect("built-in rules are compiled by the tests")
         })
     }
 }
@@ -271,17 +258,6 @@ pub struct RuleSource {
 }
 
 impl RuleSource {
-    pub fn builtin() -> Vec<RuleSource> {
-        BUILTIN_RULE_FILES
-            .iter()
-            .map(|(name, text)| RuleSource {
-                origin: format!("rules/{name} (built-in)"),
-                text: (*text).to_string(),
-                eager: false,
-            })
-            .collect()
-    }
-
     pub fn from_path(path: &Path) -> Result<RuleSource> {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read rule file {}", path.display()))?;
@@ -311,40 +287,36 @@ pub fn compile_rule(spec: RuleSpec, origin: &str, eager: bool) -> Result<Rule> {
     let ctx = || format!("{origin}: rule `{}`", spec.id);
     check_spec(&spec).with_context(ctx)?;
     let pattern = spec.regex.clone().unwrap_or_default();
+    let keywords: Texts = spec.keywords.iter().cloned().map(Cow::Owned).collect();
     // Parsing is cheap next to compiling: always parse (syntax errors and
     // line locality), compile now only if `eager`.
-    let hir = parse_pattern(&pattern).with_context(|| format!("{}: invalid regex", ctx()))?;
+    let shape = shape_of(&pattern, &keywords, spec.keyword_scope)
+        .with_context(|| format!("{}: invalid regex", ctx()))?;
     let validator = match &spec.validate {
         Some(name) => Some(Validator::from_name(name).with_context(ctx)?),
         None => None,
     };
-    let line_local = spec.keyword_scope == KeywordScope::Line
-        && !pattern.is_empty()
-        && matches_within_a_line(&hir);
-    let line_anchored = line_local && starts_at_a_line_start(&hir);
-    let keyword_anchored =
-        line_local && !line_anchored && starts_with_a_keyword(&hir, &spec.keywords);
     let compiled = OnceLock::new();
     if eager {
-        let built = compile_hir(&hir).with_context(|| format!("{}: invalid regex", ctx()))?;
+        let built = compile_hir(&shape.hir)
+            .with_context(|| format!("{}: invalid regex", ctx()))?;
         compiled.set(built).expect("a fresh cell is empty");
     }
+    let owned = |texts: &[String]| -> Texts { texts.iter().cloned().map(Cow::Owned).collect() };
     Ok(Rule {
-        keywords: spec.keywords.clone(),
+        keywords,
         keyword_scope: spec.keyword_scope,
         min_entropy: spec.min_entropy,
         placeholder_filter: spec.placeholder_filter,
         fallback: spec.fallback,
-        examples: spec.examples.clone(),
-        counter_examples: spec.counter_examples.clone(),
-        meta: Arc::new(meta_of(spec)),
-        line_local,
-        line_anchored,
-        keyword_anchored,
-        hir,
+        examples: owned(&spec.examples),
+        counter_examples: owned(&spec.counter_examples),
+        pattern: Cow::Owned(pattern),
+        shape: OnceLock::from(shape),
         compiled,
         validator,
-        origin: origin.to_string(),
+        origin: Cow::Owned(origin.to_string()),
+        meta: Arc::new(meta_of(spec)),
     })
 }
 
@@ -370,10 +342,10 @@ fn matches_within_a_line(hir: &Hir) -> bool {
 
 /// Whether every match of `hir` starts with one of `keywords` (ASCII
 /// case-insensitively), judged from the literal prefixes the regex allows.
-fn starts_with_a_keyword(hir: &Hir, keywords: &[String]) -> bool {
+fn starts_with_a_keyword(hir: &Hir, keywords: &[impl AsRef<str>]) -> bool {
     let keywords: Vec<Vec<u8>> = keywords
         .iter()
-        .map(|k| k.to_ascii_lowercase().into_bytes())
+        .map(|k| k.as_ref().to_ascii_lowercase().into_bytes())
         .collect();
     match literal_prefixes(hir) {
         Some(prefixes) => prefixes
@@ -559,52 +531,6 @@ fn meta_of(spec: RuleSpec) -> RuleMeta {
     }
 }
 
-fn check_spec(spec: &RuleSpec) -> Result<()> {
-    let kebab = !spec.id.is_empty()
-        && spec
-            .id
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !spec.id.starts_with('-')
-        && !spec.id.ends_with('-');
-    if !kebab {
-        bail!("id must be kebab-case (a-z, 0-9, -)");
-    }
-    if spec.kind == RuleKind::Analysis {
-        if spec.regex.is_some() || !spec.keywords.is_empty() {
-            bail!("an analysis rule is made by code, not a regex: remove `regex` and `keywords`");
-        }
-        return Ok(());
-    }
-    if spec.regex.is_none() {
-        bail!("missing field `regex`");
-    }
-    for (field, value) in [
-        ("name", &spec.name),
-        ("provider", &spec.provider),
-        ("remediation", &spec.remediation),
-        ("regex", spec.regex.as_ref().unwrap()),
-    ] {
-        if value.trim().is_empty() {
-            bail!("`{field}` must not be empty");
-        }
-    }
-    if spec.keywords.iter().any(|k| k.is_empty()) {
-        bail!("keywords must not be empty strings");
-    }
-    if spec.keywords.is_empty() && spec.keywordless_reason.is_none() {
-        bail!(
-            "a rule without keywords runs its regex on every byte: add keywords, or say why it cannot have any in `keywordless_reason`"
-        );
-    }
-    if let Some(e) = spec.min_entropy
-        && !(0.0..=8.0).contains(&e)
-    {
-        bail!("min_entropy must be between 0 and 8 bits per byte, got {e}");
-    }
-    Ok(())
-}
-
 /// Every rule the scan runs, built-in and user-supplied, with unique ids.
 #[derive(Debug, Default)]
 pub struct RuleSet {
@@ -615,9 +541,18 @@ pub struct RuleSet {
 }
 
 impl RuleSet {
-    /// The rules compiled into the binary.
+    /// The rules compiled into the binary (parsed, checked and their ids
+    /// made unique by `build.rs`): no regex is parsed or compiled yet.
     pub fn builtin() -> Result<RuleSet> {
-        RuleSet::from_sources(&RuleSource::builtin())
+        let mut set = RuleSet::default();
+        for spec in BUILTIN_RULES {
+            if spec.kind == RuleKind::Analysis {
+                set.analysis.push(Arc::new(spec.meta()));
+            } else {
+                set.rules.push(Rule::builtin(spec)?);
+            }
+        }
+        Ok(set)
     }
 
     pub fn from_sources(sources: &[RuleSource]) -> Result<RuleSet> {
