@@ -116,6 +116,10 @@ pub struct RuleSpec {
     pub confidence: Option<Confidence>,
     #[serde(default)]
     pub kind: RuleKind,
+    /// A rule whose findings the credential-file extractor makes
+    /// (src/credfiles): no regex, never run by the engine.
+    #[serde(default)]
+    pub extractor: bool,
     #[serde(default)]
     pub keywords: Vec<String>,
     /// Why a rule may run on every byte; required when `keywords` is empty.
@@ -570,9 +574,14 @@ fn check_spec(spec: &RuleSpec) -> Result<()> {
     if !kebab {
         bail!("id must be kebab-case (a-z, 0-9, -)");
     }
-    if spec.kind == RuleKind::Analysis {
+    if spec.kind == RuleKind::Analysis || spec.extractor {
         if spec.regex.is_some() || !spec.keywords.is_empty() {
-            bail!("an analysis rule is made by code, not a regex: remove `regex` and `keywords`");
+            bail!(
+                "an analysis or extractor rule is made by code, not a regex: remove `regex` and `keywords`"
+            );
+        }
+        if spec.extractor && spec.kind != RuleKind::Secret {
+            bail!("an extractor rule reports secrets: `kind` must be `secret`");
         }
         return Ok(());
     }
@@ -612,6 +621,8 @@ pub struct RuleSet {
     pub rules: Vec<Rule>,
     /// Analysis rules: findings made by the project-binding analysis.
     pub analysis: Vec<Arc<RuleMeta>>,
+    /// Extractor rules: findings made by the credential-file extractor.
+    pub extracted: Vec<Arc<RuleMeta>>,
 }
 
 impl RuleSet {
@@ -640,6 +651,7 @@ impl RuleSet {
             .iter()
             .map(|r| &r.meta)
             .chain(&self.analysis)
+            .chain(&self.extracted)
             .map(|m| m.id.clone())
             .collect();
         for source in sources {
@@ -647,10 +659,15 @@ impl RuleSet {
                 if !seen.insert(spec.id.clone()) {
                     bail!("{}: rule `{}` is defined twice", source.origin, spec.id);
                 }
-                if spec.kind == RuleKind::Analysis {
+                if spec.kind == RuleKind::Analysis || spec.extractor {
                     check_spec(&spec)
                         .with_context(|| format!("{}: rule `{}`", source.origin, spec.id))?;
-                    self.analysis.push(Arc::new(meta_of(spec)));
+                    let list = if spec.extractor {
+                        &mut self.extracted
+                    } else {
+                        &mut self.analysis
+                    };
+                    list.push(Arc::new(meta_of(spec)));
                 } else {
                     self.rules
                         .push(compile_rule(spec, &source.origin, source.eager)?);
@@ -670,6 +687,7 @@ impl RuleSet {
         }
         self.rules.retain(|r| !ids.contains(&r.meta.id));
         self.analysis.retain(|m| !ids.contains(&m.id));
+        self.extracted.retain(|m| !ids.contains(&m.id));
         Ok(())
     }
 
@@ -680,6 +698,7 @@ impl RuleSet {
             .iter_mut()
             .map(|r| &mut r.meta)
             .chain(self.analysis.iter_mut())
+            .chain(self.extracted.iter_mut())
             .find(|m| m.id == id)
             .ok_or_else(|| anyhow::anyhow!("unknown rule `{id}`"))?;
         Arc::make_mut(meta).severity = severity;
@@ -687,12 +706,13 @@ impl RuleSet {
     }
 
     /// Every rule's metadata: pattern rules first (so `RawMatch::rule`
-    /// indexes it), then analysis rules.
+    /// indexes it), then analysis rules, then extractor rules.
     pub fn metas(&self) -> Vec<Arc<RuleMeta>> {
         self.rules
             .iter()
             .map(|r| r.meta.clone())
             .chain(self.analysis.iter().cloned())
+            .chain(self.extracted.iter().cloned())
             .collect()
     }
 
