@@ -56,9 +56,9 @@ fn expected() -> Value {
 }
 
 fn finding<'a>(findings: &'a [Value], path_end: &str, line: u64) -> Option<&'a Value> {
-    findings
-        .iter()
-        .find(|f| f["path"].as_str().unwrap().ends_with(path_end) && f["line"].as_u64() == Some(line))
+    findings.iter().find(|f| {
+        f["path"].as_str().unwrap().ends_with(path_end) && f["line"].as_u64() == Some(line)
+    })
 }
 
 #[test]
@@ -138,7 +138,11 @@ fn the_same_text_outside_a_credential_file_keeps_the_code_filters() {
         "export DB_PASSWORD=admin123\nDB_PASSWORD=admin123\n",
     )
     .unwrap();
-    std::fs::write(dir.path().join(".pgpass"), "localhost:5432:*:root:password\n").unwrap();
+    std::fs::write(
+        dir.path().join(".pgpass"),
+        "localhost:5432:*:root:password\n",
+    )
+    .unwrap();
     let report = scan(dir.path());
     let paths: Vec<&str> = report["findings"]
         .as_array()
@@ -153,7 +157,11 @@ fn the_same_text_outside_a_credential_file_keeps_the_code_filters() {
 #[test]
 fn a_disabled_extractor_rule_is_not_reported() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join(".pgpass"), "localhost:5432:*:root:password\n").unwrap();
+    std::fs::write(
+        dir.path().join(".pgpass"),
+        "localhost:5432:*:root:password\n",
+    )
+    .unwrap();
     std::fs::write(
         dir.path().join(".keylint.toml"),
         "[rules]\ndisable = [\"pgpass-password-weak\"]\n",

@@ -16,17 +16,30 @@ fn ini_keys(text: &str, keys: &[&str], rule: &'static str) -> Vec<CredentialFiel
 }
 
 pub fn aws_credentials(text: &str) -> Vec<CredentialField> {
-    let keys = ["aws_secret_access_key", "aws_session_token", "aws_security_token"];
+    let keys = [
+        "aws_secret_access_key",
+        "aws_session_token",
+        "aws_security_token",
+    ];
     ini_keys(text, &keys, "aws-credentials-file-secret")
 }
 
 pub fn s3cfg(text: &str) -> Vec<CredentialField> {
-    let keys = ["secret_key", "access_token", "gpg_passphrase", "proxy_password"];
+    let keys = [
+        "secret_key",
+        "access_token",
+        "gpg_passphrase",
+        "proxy_password",
+    ];
     ini_keys(text, &keys, "s3cfg-secret")
 }
 
 pub fn boto(text: &str) -> Vec<CredentialField> {
-    let keys = ["aws_secret_access_key", "gs_secret_access_key", "gs_oauth2_refresh_token"];
+    let keys = [
+        "aws_secret_access_key",
+        "gs_secret_access_key",
+        "gs_oauth2_refresh_token",
+    ];
     ini_keys(text, &keys, "boto-secret")
 }
 
@@ -78,7 +91,14 @@ pub fn npmrc(text: &str) -> Vec<CredentialField> {
 /// `.yarnrc.yml` `npmAuthToken` / `npmAuthIdent` / `npmPassword`; Yarn 1
 /// `.yarnrc` (`key value` or `key "value"`).
 pub fn yarnrc(text: &str) -> Vec<CredentialField> {
-    let keys = ["npmauthtoken", "npmauthident", "npmpassword", "_authtoken", "_auth", "_password"];
+    let keys = [
+        "npmauthtoken",
+        "npmauthident",
+        "npmpassword",
+        "_authtoken",
+        "_auth",
+        "_password",
+    ];
     let mut out: Vec<CredentialField> = assignments(text, b":")
         .into_iter()
         .chain(assignments(text, b" "))
@@ -112,7 +132,10 @@ pub fn gem_credentials(text: &str) -> Vec<CredentialField> {
         if key.contains("api_key") || key.starts_with("http") {
             let from = line.len() - trimmed.len() + colon + 2;
             if let Some(span) = value_span(line, from) {
-                out.push(field("gem-credentials-api-key", start + span.start..start + span.end));
+                out.push(field(
+                    "gem-credentials-api-key",
+                    start + span.start..start + span.end,
+                ));
             }
         }
     }

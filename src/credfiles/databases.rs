@@ -35,7 +35,12 @@ pub fn pgpass(text: &str) -> Vec<CredentialField> {
 pub fn my_cnf(text: &str) -> Vec<CredentialField> {
     assignments(text, b"=")
         .into_iter()
-        .filter(|a| matches!(a.key.to_ascii_lowercase().as_str(), "password" | "pass" | "passwd"))
+        .filter(|a| {
+            matches!(
+                a.key.to_ascii_lowercase().as_str(),
+                "password" | "pass" | "passwd"
+            )
+        })
         .map(|a| field("mysql-option-file-password", a.value))
         .collect()
 }
@@ -89,12 +94,20 @@ pub fn sql_dump(text: &str) -> Vec<CredentialField> {
     let mut out = Vec::new();
     for (start, line) in lines(text) {
         let lower = line.to_ascii_lowercase();
-        for key in ["identified by ", " password ", "password(", "with password "] {
+        for key in [
+            "identified by ",
+            " password ",
+            "password(",
+            "with password ",
+        ] {
             let mut from = 0;
             while let Some(p) = lower[from..].find(key) {
                 let after = from + p + key.len();
                 if let Some(span) = quoted_at(line, after) {
-                    out.push(field("sql-dump-password", start + span.start..start + span.end));
+                    out.push(field(
+                        "sql-dump-password",
+                        start + span.start..start + span.end,
+                    ));
                 }
                 from = after;
             }
@@ -128,7 +141,8 @@ fn hashes_in_row(line: &str, start: usize) -> Vec<CredentialField> {
             break;
         };
         let value = &rest[open + 1..open + 1 + close];
-        let hex = matches!(value.len(), 32 | 40 | 64) && value.bytes().all(|b| b.is_ascii_hexdigit());
+        let hex =
+            matches!(value.len(), 32 | 40 | 64) && value.bytes().all(|b| b.is_ascii_hexdigit());
         if super::is_crypt_hash(value) || hex {
             let s = start + offset + open + 1;
             out.push(field("sql-dump-password-hash", s..s + value.len()));

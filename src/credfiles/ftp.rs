@@ -14,7 +14,9 @@ pub fn filezilla(text: &str) -> Vec<CredentialField> {
         };
         let base64 = e.attr(text, "encoding") == Some("base64");
         let is_pass = e.name == "pass"
-            || e.name == "option" && e.attr(text, "name").is_some_and(|n| n.eq_ignore_ascii_case("pass"));
+            || e.name == "option"
+                && e.attr(text, "name")
+                    .is_some_and(|n| n.eq_ignore_ascii_case("pass"));
         if is_pass {
             out.push(CredentialField {
                 rule: "ftp-client-password",
@@ -58,7 +60,9 @@ pub fn jetbrains(text: &str) -> Vec<CredentialField> {
         if let Some(span) = e.attr_span("password") {
             out.push(field("ftp-client-password", span));
         }
-        let named_password = e.attr(text, "name").is_some_and(|n| key_ends(n, &["password"]));
+        let named_password = e
+            .attr(text, "name")
+            .is_some_and(|n| key_ends(n, &["password"]));
         if named_password && let Some(span) = e.attr_span("value") {
             out.push(field("ftp-client-password", span));
         }

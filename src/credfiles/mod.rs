@@ -133,7 +133,8 @@ pub fn add_fields(
     let is_fallback = |m: &RawMatch| engine.rules().get(m.rule).is_some_and(|r| r.fallback);
     let mut notes = Vec::new();
     for field in fields {
-        let overlapping = |m: &RawMatch| m.secret.start < field.span.end && field.span.start < m.secret.end;
+        let overlapping =
+            |m: &RawMatch| m.secret.start < field.span.end && field.span.start < m.secret.end;
         if matches.iter().any(|m| overlapping(m) && !is_fallback(m)) {
             continue;
         }
@@ -274,13 +275,16 @@ impl Format {
             ".vault-token" => VaultToken,
             "kubeconfig" | ".kubeconfig" => Kubeconfig,
             "config" if parent == ".kube" => Kubeconfig,
-            "settings.xml" | "settings-security.xml" if parent == ".m2" || path.contains("maven") => {
+            "settings.xml" | "settings-security.xml"
+                if parent == ".m2" || path.contains("maven") =>
+            {
                 MavenSettings
             }
             "settings.xml" => MavenSettings,
             "nuget.config" => NugetConfig,
-            "sitemanager.xml" | "recentservers.xml" | "filezilla.xml"
-            | "filezilla server.xml" => FileZilla,
+            "sitemanager.xml" | "recentservers.xml" | "filezilla.xml" | "filezilla server.xml" => {
+                FileZilla
+            }
             "winscp.ini" => WinScp,
             "sftp-config.json" | ".ftpconfig" | ".remote-sync.json" | "deployment-config.json" => {
                 SftpJson
@@ -290,9 +294,10 @@ impl Format {
             "ftpd.passwd" | "proftpd.passwd" => FtpdPasswd,
             ".esmtprc" | ".msmtprc" | "msmtprc" | ".fetchmailrc" | "esmtprc" => MailRc,
             ".muttrc" | "muttrc" => Muttrc,
-            "ventrilo_srv.ini" | "ts3server.ini" | "server.ini" if path.contains("ventrilo")
-                || path.contains("teamspeak")
-                || name != "server.ini" =>
+            "ventrilo_srv.ini" | "ts3server.ini" | "server.ini"
+                if path.contains("ventrilo")
+                    || path.contains("teamspeak")
+                    || name != "server.ini" =>
             {
                 VoipIni
             }
@@ -316,7 +321,8 @@ impl Format {
         if name.starts_with("application") && (name.ends_with(".properties")) {
             return Some(SpringProperties);
         }
-        if name.starts_with("application") && (name.ends_with(".yml") || name.ends_with(".yaml"))
+        if name.starts_with("application")
+            && (name.ends_with(".yml") || name.ends_with(".yaml"))
             && !path.contains("/test")
         {
             return Some(SpringYml);
@@ -324,12 +330,23 @@ impl Format {
         if name.starts_with("appsettings") && name.ends_with(".json") {
             return Some(AppSettings);
         }
-        if name.starts_with(".env.") && !name.ends_with(".example") && !name.ends_with(".sample")
-            && !name.ends_with(".template") && !name.ends_with(".dist")
+        if name.starts_with(".env.")
+            && !name.ends_with(".example")
+            && !name.ends_with(".sample")
+            && !name.ends_with(".template")
+            && !name.ends_with(".dist")
         {
             return Some(DotEnv);
         }
-        let php_config = ["config.php", "configuration.php", "database.php", "settings.php", "db.php", "conf.php", "config.inc.php"];
+        let php_config = [
+            "config.php",
+            "configuration.php",
+            "database.php",
+            "settings.php",
+            "db.php",
+            "conf.php",
+            "config.inc.php",
+        ];
         if php_config.contains(&name) || (parent == "config" && name.ends_with(".php")) {
             return Some(PhpConfig);
         }
@@ -343,7 +360,9 @@ impl Format {
     /// a PuTTY key without `.ppk`): only a few fixed openings, checked on
     /// the first `SNIFF_BYTES`.
     fn by_sniff(name: &str, head: &[u8]) -> Option<Format> {
-        let code_like = [".md", ".rst", ".txt", ".html", ".py", ".rb", ".js", ".go", ".rs"];
+        let code_like = [
+            ".md", ".rst", ".txt", ".html", ".py", ".rb", ".js", ".go", ".rs",
+        ];
         if code_like.iter().any(|ext| name.ends_with(ext)) {
             return None;
         }
@@ -432,9 +451,19 @@ fn is_template(v: &str) -> bool {
         || v.starts_with("getenv(")
         || v.starts_with("process.env")
         || v.starts_with("<%=")
+        // A field name standing for its value (`…:USER_NAME:PASSWORD`).
+        || is_name_placeholder(v)
         // wp-config-sample.php and installers' placeholders.
         || v.ends_with("_here")
         || v == "put your unique phrase here"
+}
+
+/// `PASSWORD`, `YOUR_PASSWORD`, `DB_PASS`: an upper-case name where a
+/// value belongs, as templates and docs write it.
+fn is_name_placeholder(v: &str) -> bool {
+    let upper = v.bytes().all(|c| c.is_ascii_uppercase() || c == b'_');
+    let names = ["PASSWORD", "PASSWD", "PASS", "SECRET", "TOKEN", "KEY"];
+    upper && (v.starts_with("YOUR") || names.iter().any(|n| v.ends_with(n)))
 }
 
 /// Jasypt `ENC(…)`, Spring Cloud Config `{cipher}…`, ansible-vault,
@@ -454,7 +483,9 @@ fn is_encrypted(v: &str) -> bool {
 
 /// A unix crypt hash (`$1$`, `$5$`, `$6$`, `$y$`, `$2y$`, `$apr1$`…).
 pub(crate) fn is_crypt_hash(v: &str) -> bool {
-    let prefixes = ["$1$", "$5$", "$6$", "$y$", "$2a$", "$2b$", "$2y$", "$apr1$", "$7$", "$gy$"];
+    let prefixes = [
+        "$1$", "$5$", "$6$", "$y$", "$2a$", "$2b$", "$2y$", "$apr1$", "$7$", "$gy$",
+    ];
     prefixes.iter().any(|p| v.starts_with(p)) && v.len() > 12
 }
 
@@ -462,14 +493,69 @@ pub(crate) fn is_crypt_hash(v: &str) -> bool {
 /// possibly followed by digits or `!`: reported at medium confidence.
 fn is_weak(v: &str) -> bool {
     const WORDS: &[&str] = &[
-        "password", "passwd", "pass", "secret", "admin", "administrator", "root", "toor",
-        "changeme", "change_me", "letmein", "welcome", "qwerty", "qwertyuiop", "abc", "abcd",
-        "test", "testing", "guest", "default", "user", "demo", "master", "login", "postgres",
-        "mysql", "oracle", "sa", "dbpass", "dbpassword", "monkey", "dragon", "iloveyou",
-        "sunshine", "princess", "football", "baseball", "shadow", "superman", "trustno1",
-        "temp", "temporary", "foobar", "foo", "bar", "hello", "pa55word", "p@ssw0rd",
-        "p@ssword", "passw0rd", "asdf", "asdfgh", "zxcvbn", "111111", "000000", "mypassword",
-        "mysecret", "secretpassword", "supersecret", "topsecret", "database", "db", "app",
+        "password",
+        "passwd",
+        "pass",
+        "secret",
+        "admin",
+        "administrator",
+        "root",
+        "toor",
+        "changeme",
+        "change_me",
+        "letmein",
+        "welcome",
+        "qwerty",
+        "qwertyuiop",
+        "abc",
+        "abcd",
+        "test",
+        "testing",
+        "guest",
+        "default",
+        "user",
+        "demo",
+        "master",
+        "login",
+        "postgres",
+        "mysql",
+        "oracle",
+        "sa",
+        "dbpass",
+        "dbpassword",
+        "monkey",
+        "dragon",
+        "iloveyou",
+        "sunshine",
+        "princess",
+        "football",
+        "baseball",
+        "shadow",
+        "superman",
+        "trustno1",
+        "temp",
+        "temporary",
+        "foobar",
+        "foo",
+        "bar",
+        "hello",
+        "pa55word",
+        "p@ssw0rd",
+        "p@ssword",
+        "passw0rd",
+        "asdf",
+        "asdfgh",
+        "zxcvbn",
+        "111111",
+        "000000",
+        "mypassword",
+        "mysecret",
+        "secretpassword",
+        "supersecret",
+        "topsecret",
+        "database",
+        "db",
+        "app",
     ];
     let lower = v.to_ascii_lowercase();
     let stem = lower.trim_end_matches(|c: char| c.is_ascii_digit() || c == '!' || c == '?');
@@ -480,7 +566,8 @@ fn is_weak(v: &str) -> bool {
     // A short lowercase word and a few digits (`mail123`, `deploy1`): the
     // shape of a human-chosen password, not of a generated one.
     let digits = lower.len() - stem.len();
-    let word_and_digits = stem.len() <= 8 && digits <= 4 && stem.bytes().all(|c| c.is_ascii_lowercase());
+    let word_and_digits =
+        stem.len() <= 8 && digits <= 4 && stem.bytes().all(|c| c.is_ascii_lowercase());
     WORDS.contains(&stem) || v.len() < 6 || word_and_digits && v == lower
 }
 
@@ -500,7 +587,10 @@ const WEAK_TWINS: &[(&str, &str)] = &[
     ("pgpass-password", "pgpass-password-weak"),
     ("git-credentials-password", "git-credentials-password-weak"),
     ("git-config-url-password", "git-config-url-password-weak"),
-    ("mysql-option-file-password", "mysql-option-file-password-weak"),
+    (
+        "mysql-option-file-password",
+        "mysql-option-file-password-weak",
+    ),
     ("database-yml-password", "database-yml-password-weak"),
     ("sql-dump-password", "sql-dump-password-weak"),
     ("wp-config-db-password", "wp-config-db-password-weak"),
@@ -508,7 +598,10 @@ const WEAK_TWINS: &[(&str, &str)] = &[
     ("dotenv-password", "dotenv-password-weak"),
     ("django-database-password", "django-database-password-weak"),
     ("spring-config-password", "spring-config-password-weak"),
-    ("connection-string-field-password", "connection-string-field-password-weak"),
+    (
+        "connection-string-field-password",
+        "connection-string-field-password-weak",
+    ),
     ("docker-config-password", "docker-config-password-weak"),
     ("pypirc-field-password", "pypirc-field-password-weak"),
     ("kubeconfig-password", "kubeconfig-password-weak"),
@@ -527,10 +620,21 @@ mod tests {
 
     #[test]
     fn templates_encrypted_and_weak_values() {
-        for t in ["$DB_PASS", "${PASS}", "%(pw)s", "{{ .Values.pw }}", "<password>", "********"] {
+        for t in [
+            "$DB_PASS",
+            "${PASS}",
+            "%(pw)s",
+            "{{ .Values.pw }}",
+            "<password>",
+            "********",
+        ] {
             assert_eq!(verdict(t), Verdict::Template, "{t}");
         }
-        for e in ["ENC(G6N718UuyPE5bHyWKyuLQSm02auQPUtm)", "{cipher}AQB3abcdef", "$ANSIBLE_VAULT;1.1;AES256"] {
+        for e in [
+            "ENC(G6N718UuyPE5bHyWKyuLQSm02auQPUtm)",
+            "{cipher}AQB3abcdef",
+            "$ANSIBLE_VAULT;1.1;AES256",
+        ] {
             assert_eq!(verdict(e), Verdict::Encrypted, "{e}");
         }
         for w in ["pass123", "admin123", "password", "root", "123456", "abc"] {
@@ -544,8 +648,14 @@ mod tests {
     #[test]
     fn files_that_are_no_credential_files_are_not_parsed() {
         assert_eq!(Format::of("src/main.rs", b"machine x password y"), None);
-        assert_eq!(Format::of("README.md", b"machine x login a password b"), None);
+        assert_eq!(
+            Format::of("README.md", b"machine x login a password b"),
+            None
+        );
         assert_eq!(Format::of("home/.pgpass", b""), Some(Format::Pgpass));
-        assert_eq!(Format::of("backup/netrc.bak", b"machine h login a password b"), Some(Format::Netrc));
+        assert_eq!(
+            Format::of("backup/netrc.bak", b"machine h login a password b"),
+            Some(Format::Netrc)
+        );
     }
 }

@@ -46,7 +46,10 @@ pub fn assignments<'a>(text: &'a str, seps: &[u8]) -> Vec<Assignment<'a>> {
 
 fn assignment<'a>(line: &'a str, offset: usize, seps: &[u8]) -> Option<Assignment<'a>> {
     let (line, offset) = match line.strip_prefix("export ") {
-        Some(rest) => (rest.trim_start(), offset + line.len() - rest.trim_start().len()),
+        Some(rest) => (
+            rest.trim_start(),
+            offset + line.len() - rest.trim_start().len(),
+        ),
         None => (line, offset),
     };
     let stripped = line.strip_prefix("- ").unwrap_or(line);
@@ -63,9 +66,9 @@ fn assignment<'a>(line: &'a str, offset: usize, seps: &[u8]) -> Option<Assignmen
     };
     let key = line[..key_end].trim_matches(['"', '\'']);
     let key_ok = !key.is_empty()
-        && key
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"_.-:@/[]".contains(&b) || b == b' ' && quoted_key);
+        && key.bytes().all(|b| {
+            b.is_ascii_alphanumeric() || b"_.-:@/[]".contains(&b) || b == b' ' && quoted_key
+        });
     if !key_ok {
         return None;
     }
@@ -287,8 +290,7 @@ pub fn xml_elements(text: &str) -> Vec<XmlElement> {
                     .flatten()
                     .filter(|a| matches!(a.value, std::borrow::Cow::Borrowed(_)))
                     .map(|a| {
-                        let key =
-                            a.key.local_name().as_ref().to_ascii_lowercase();
+                        let key = a.key.local_name().as_ref().to_ascii_lowercase();
                         (key, span_of(&a.value))
                     })
                     .collect();
@@ -311,7 +313,8 @@ pub fn xml_elements(text: &str) -> Vec<XmlElement> {
                     let trimmed = text[span.clone()].trim();
                     if !trimmed.is_empty() {
                         let lead = text[span.clone()].len() - text[span.clone()].trim_start().len();
-                        out[*index].text = Some(span.start + lead..span.start + lead + trimmed.len());
+                        out[*index].text =
+                            Some(span.start + lead..span.start + lead + trimmed.len());
                     }
                 }
             }
@@ -359,14 +362,23 @@ pub fn url_passwords(text: &str, offset: usize) -> Vec<Range<usize>> {
             .position(|b| b.is_ascii_whitespace() || b"\"'<>`".contains(b))
             .map_or(bytes.len(), |p| authority_start + p);
         let authority = &bytes[authority_start..stop];
-        let Some(colon) = authority.iter().position(|&b| b == b':' || b == b'/' || b == b'@') else {
+        let Some(colon) = authority
+            .iter()
+            .position(|&b| b == b':' || b == b'/' || b == b'@')
+        else {
             continue;
         };
         if authority[colon] != b':' {
             continue;
         }
-        let host_follows = |i: usize| authority.get(i + 1).is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'[');
-        let Some(at_sign) = (colon + 1..authority.len()).find(|&i| authority[i] == b'@' && host_follows(i)) else {
+        let host_follows = |i: usize| {
+            authority
+                .get(i + 1)
+                .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'[')
+        };
+        let Some(at_sign) =
+            (colon + 1..authority.len()).find(|&i| authority[i] == b'@' && host_follows(i))
+        else {
             continue;
         };
         let (start, end) = (authority_start + colon + 1, authority_start + at_sign);
@@ -385,7 +397,8 @@ pub fn connection_string_password(value: &str, offset: usize) -> Option<Range<us
         let mut from = 0;
         while let Some(p) = lower[from..].find(key) {
             let at = from + p;
-            let boundary = at == 0 || matches!(lower.as_bytes()[at - 1], b';' | b' ' | b'"' | b'\'');
+            let boundary =
+                at == 0 || matches!(lower.as_bytes()[at - 1], b';' | b' ' | b'"' | b'\'');
             if boundary {
                 let start = at + key.len();
                 let start = start + (value[start..].len() - value[start..].trim_start().len());

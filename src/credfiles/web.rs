@@ -76,7 +76,10 @@ pub fn php_config(text: &str) -> Vec<CredentialField> {
 /// A name that says password: `password`, `passwd`, `db_pass`, `pwd`.
 pub fn is_password_name(key: &str) -> bool {
     let k = key.to_ascii_lowercase();
-    k.contains("password") || k.contains("passwd") || k.ends_with("pass") || k.ends_with("pwd")
+    k.contains("password")
+        || k.contains("passwd")
+        || k.ends_with("pass")
+        || k.ends_with("pwd")
         || k.ends_with("_pw")
 }
 
@@ -84,7 +87,9 @@ pub fn is_password_name(key: &str) -> bool {
 /// (not `key_id`, `_path`, `_file`, `_url` of a key).
 pub fn is_secret_name(key: &str) -> bool {
     let k = key.to_ascii_lowercase();
-    let not_secret = ["_id", "_path", "_file", "_url", "_name", "_dir", "_type", "_length", "_size"];
+    let not_secret = [
+        "_id", "_path", "_file", "_url", "_name", "_dir", "_type", "_length", "_size",
+    ];
     if not_secret.iter().any(|s| k.ends_with(s)) || k.contains("public") {
         return false;
     }
@@ -189,7 +194,12 @@ pub fn spring_yml(text: &str) -> Vec<CredentialField> {
 fn spring(items: Vec<super::parse::Assignment>) -> Vec<CredentialField> {
     items
         .into_iter()
-        .filter(|a| key_ends(a.key, &["password", "secret", "client-secret", "secret-key"]))
+        .filter(|a| {
+            key_ends(
+                a.key,
+                &["password", "secret", "client-secret", "secret-key"],
+            )
+        })
         .map(|a| field("spring-config-password", a.value))
         .collect()
 }
@@ -241,7 +251,10 @@ pub fn htpasswd(text: &str) -> Vec<CredentialField> {
             let value = line[colon + 1..].trim_end();
             let value = value.split(':').next().unwrap_or_default();
             if !value.is_empty() {
-                out.push(field("htpasswd-entry", start + colon + 1..start + colon + 1 + value.len()));
+                out.push(field(
+                    "htpasswd-entry",
+                    start + colon + 1..start + colon + 1 + value.len(),
+                ));
             }
         }
     }
