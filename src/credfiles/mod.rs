@@ -116,9 +116,9 @@ pub fn extract(path: &str, bytes: &[u8]) -> Vec<CredentialField> {
 /// Add the credential fields of a blob to the engine's `matches`, so one
 /// leak is reported once: where a specific engine rule (a provider token,
 /// an existing file rule) reported an overlapping value it keeps its id,
-/// so old baselines still match; a fallback rule's match (a generic
-/// assignment, a URL with a password) yields to the field.  Returns the
-/// notes to attach, by span.
+/// so its baselines still match; a fallback rule's match (a generic
+/// assignment, a URL with a password) gives way to the field, whose rule
+/// knows the format.  Returns the notes to attach, by span.
 pub fn add_fields(
     engine: &Engine,
     path: &str,
@@ -142,10 +142,10 @@ pub fn add_fields(
         let Some(rule) = metas.iter().position(|m| m.id == field.rule) else {
             continue;
         };
-        matches.retain(|m| !overlapping(m));
         if let Some(note) = field.note {
             notes.push((field.span.clone(), note));
         }
+        matches.retain(|m| !overlapping(m));
         matches.push(RawMatch {
             rule,
             secret: field.span,
@@ -424,6 +424,11 @@ fn verdict(value: &str) -> Verdict {
     if is_weak(v) {
         return Verdict::Weak;
     }
+    // `your-api-token-here`, `sk_live_xxxx…`, `…EXAMPLE…`: the shared
+    // placeholder filter, after the weak check so `password` stays reported.
+    if crate::engine::noise::looks_like_placeholder(v.as_bytes()) {
+        return Verdict::Template;
+    }
     Verdict::Plain
 }
 
@@ -469,7 +474,22 @@ fn is_name_placeholder(v: &str) -> bool {
 /// Jasypt `ENC(…)`, Spring Cloud Config `{cipher}…`, ansible-vault,
 /// Maven's `{…}` master-password-encrypted values.
 fn is_encrypted(v: &str) -> bool {
-    v.starts_with("ENC(") && v.ends_with(')')
+    let base64 = |s: &str| {
+        !s.is_empty()
+            && s.bytes()
+                .all(|c| c.is_ascii_alphanumeric() || c == b'+' || c == b'/' || c == b'=')
+    };
+    // `{DESede}…`, `{AES}…`: a cipher name in braces, then base64.
+    let named_cipher = v.starts_with('{')
+        && v.find('}').is_some_and(|close| {
+            close > 1
+                && close < 12
+                && v[1..close].bytes().all(|c| c.is_ascii_alphanumeric())
+                && base64(&v[close + 1..])
+                && v.len() > close + 8
+        });
+    named_cipher
+        || v.starts_with("ENC(") && v.ends_with(')')
         || v.starts_with("{cipher}")
         || v.starts_with("$ANSIBLE_VAULT")
         || v.starts_with("!vault")
@@ -640,7 +660,7 @@ mod tests {
         for w in ["pass123", "admin123", "password", "root", "123456", "abc"] {
             assert_eq!(verdict(w), Verdict::Weak, "{w}");
         }
-        for p in ["x7Kq2vP9mZ", "$6$salt$abcdefghijklmnopqrstuv"] {
+        for p in ["x7Kq2vP9mZ", "$6$Gx81kPq2$Zq4LmT9vRk2HwY7bN3cXs1"] {
             assert_eq!(verdict(p), Verdict::Plain, "{p}");
         }
     }

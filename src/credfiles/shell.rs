@@ -4,5 +4,10 @@
 use super::CredentialField;
 
 pub fn shell_rc(text: &str) -> Vec<CredentialField> {
-    super::web::env_like(text, "shell-export-secret", "shell-export-secret", true)
+    super::web::env_like(
+        text,
+        "shell-export-secret",
+        Some("shell-export-secret"),
+        true,
+    )
 }

@@ -7,8 +7,7 @@ use regex::Regex;
 
 use super::CredentialField;
 use super::parse::{
-    assignments, connection_string_password, field, json_strings, key_ends, lines, url_passwords,
-    xml_elements,
+    assignments, connection_string_password, field, json_strings, key_ends, lines, xml_elements,
 };
 
 /// The eight keys and salts of `wp-config.php`.
@@ -83,6 +82,16 @@ pub fn is_password_name(key: &str) -> bool {
         || k.ends_with("_pw")
 }
 
+/// An environment name that ends in a password word (`DB_PASSWORD`,
+/// `REDIS_PASS`, `MYSQL_PWD`), not `PASSWORD_HINT` / `PASSWORD_MIN_LENGTH`.
+fn is_password_key(key: &str) -> bool {
+    let k = key.to_ascii_lowercase();
+    ["password", "passwd", "_pass", "_pwd", "_pw"]
+        .iter()
+        .any(|s| k.ends_with(s))
+        || k == "pass"
+}
+
 /// A name that says secret: a password name, or `secret`, `token`, `key`
 /// (not `key_id`, `_path`, `_file`, `_url` of a key).
 pub fn is_secret_name(key: &str) -> bool {
@@ -104,18 +113,19 @@ pub fn is_secret_name(key: &str) -> bool {
         || k.contains("credential")
 }
 
-/// `.env`: `DB_PASSWORD=…`, `APP_KEY=base64:…`, `REDIS_PASSWORD`,
-/// `MAIL_PASSWORD`, any `*_SECRET` / `*_TOKEN` / `*_KEY`; URLs with
-/// passwords (`DATABASE_URL`).
+/// `.env`: `DB_PASSWORD=…`, `REDIS_PASSWORD`, `MAIL_PASSWORD`, whatever
+/// the value.  Tokens and keys (`APP_KEY`, `*_SECRET`) are the regex
+/// rules' (`laravel-app-key`, `generic-env-secret`), whose shape and
+/// placeholder checks suit values that are not chosen by people.
 pub fn dotenv(text: &str) -> Vec<CredentialField> {
-    env_like(text, "dotenv-password", "dotenv-secret", false)
+    env_like(text, "dotenv-password", None, false)
 }
 
 /// Shared by `.env` and shell startup files (`export` required there).
 pub fn env_like(
     text: &str,
     password_rule: &'static str,
-    secret_rule: &'static str,
+    secret_rule: Option<&'static str>,
     export_only: bool,
 ) -> Vec<CredentialField> {
     let mut out = Vec::new();
@@ -124,14 +134,14 @@ pub fn env_like(
         if export_only && !line.trim_start().starts_with("export ") {
             continue;
         }
-        let value = &text[a.value.clone()];
-        let urls = url_passwords(value, a.value.start);
-        if !urls.is_empty() {
-            out.extend(urls.into_iter().map(|s| field(password_rule, s)));
-        } else if is_password_name(a.key) {
+        // URLs with passwords are the URL rules' (their placeholder filter
+        // knows `postgres:postgres@localhost` in a dev .env).
+        if is_password_key(a.key) {
             out.push(field(password_rule, a.value));
-        } else if is_secret_name(a.key) {
-            out.push(field(secret_rule, a.value));
+        } else if let Some(rule) = secret_rule
+            && is_secret_name(a.key)
+        {
+            out.push(field(rule, a.value));
         }
     }
     out
