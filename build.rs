@@ -70,7 +70,7 @@ fn parse_file(path: &Path, origin: &str) -> Vec<RuleSpec> {
 /// only when the rule first runs).
 fn check(spec: &RuleSpec) -> anyhow::Result<()> {
     check_spec(spec)?;
-    if spec.kind == RuleKind::Analysis {
+    if spec.kind == RuleKind::Analysis || spec.extractor {
         return Ok(());
     }
     // As `rules::parse_pattern` parses it.
@@ -101,7 +101,7 @@ fn emit_rule(out: &mut String, spec: &RuleSpec, origin: &str) {
     let _ = writeln!(
         out,
         "    BuiltinRule {{ id: {:?}, name: {:?}, provider: {:?}, severity: Severity::{:?}, \
-         confidence: Confidence::{confidence:?}, kind: RuleKind::{:?}, keywords: {}, \
+         confidence: Confidence::{confidence:?}, kind: RuleKind::{:?}, extractor: {}, keywords: {}, \
          keyword_scope: KeywordScope::{:?}, regex: {:?}, min_entropy: {:?}, validate: {}, \
          placeholder_filter: {}, fallback: {}, examples: {}, counter_examples: {}, \
          remediation: {:?}, description: {}, origin: {origin:?} }},",
@@ -110,6 +110,7 @@ fn emit_rule(out: &mut String, spec: &RuleSpec, origin: &str) {
         spec.provider,
         spec.severity,
         spec.kind,
+        spec.extractor,
         texts(&spec.keywords),
         spec.keyword_scope,
         spec.regex.as_deref().unwrap_or_default(),

@@ -6,6 +6,7 @@
 pub mod app;
 pub mod cli;
 pub mod config;
+pub mod credfiles;
 pub mod engine;
 pub mod finding;
 pub mod fingerprint;

@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
+use crate::credfiles;
 use crate::engine::Engine;
 use crate::finding::Finding;
 use crate::projects::{self, BlobFacts};
@@ -87,8 +88,10 @@ impl ScanResult {
             self.stats.keylint_outputs += 1;
             matches.retain(|m| !own_output::in_redacted_value(bytes, &m.secret));
         }
+        let notes = credfiles::add_fields(engine, &origin.path, bytes, &mut matches);
         let (secrets_before, identifiers_before) = (self.findings.len(), self.identifiers.len());
-        for finding in Finding::from_matches(engine.metas(), bytes, origin, &matches) {
+        for mut finding in Finding::from_matches(engine.metas(), bytes, origin, &matches) {
+            finding.message = credfiles::note_of(&notes, &finding);
             match finding.rule.kind {
                 RuleKind::Secret | RuleKind::Analysis => self.findings.push(finding),
                 RuleKind::Identifier => self.identifiers.push(finding),

@@ -36,6 +36,8 @@ struct BuiltinRule {
     severity: Severity,
     confidence: Confidence,
     kind: RuleKind,
+    /// Made by the credential-file extractor, never run by the engine.
+    extractor: bool,
     keywords: &'static [Cow<'static, str>],
     keyword_scope: KeywordScope,
     regex: &'static str,
@@ -538,6 +540,8 @@ pub struct RuleSet {
     pub rules: Vec<Rule>,
     /// Analysis rules: findings made by the project-binding analysis.
     pub analysis: Vec<Arc<RuleMeta>>,
+    /// Extractor rules: findings made by the credential-file extractor.
+    pub extracted: Vec<Arc<RuleMeta>>,
 }
 
 impl RuleSet {
@@ -546,7 +550,9 @@ impl RuleSet {
     pub fn builtin() -> Result<RuleSet> {
         let mut set = RuleSet::default();
         for spec in BUILTIN_RULES {
-            if spec.kind == RuleKind::Analysis {
+            if spec.extractor {
+                set.extracted.push(Arc::new(spec.meta()));
+            } else if spec.kind == RuleKind::Analysis {
                 set.analysis.push(Arc::new(spec.meta()));
             } else {
                 set.rules.push(Rule::builtin(spec)?);
@@ -575,6 +581,7 @@ impl RuleSet {
             .iter()
             .map(|r| &r.meta)
             .chain(&self.analysis)
+            .chain(&self.extracted)
             .map(|m| m.id.clone())
             .collect();
         for source in sources {
@@ -582,10 +589,15 @@ impl RuleSet {
                 if !seen.insert(spec.id.clone()) {
                     bail!("{}: rule `{}` is defined twice", source.origin, spec.id);
                 }
-                if spec.kind == RuleKind::Analysis {
+                if spec.kind == RuleKind::Analysis || spec.extractor {
                     check_spec(&spec)
                         .with_context(|| format!("{}: rule `{}`", source.origin, spec.id))?;
-                    self.analysis.push(Arc::new(meta_of(spec)));
+                    let list = if spec.extractor {
+                        &mut self.extracted
+                    } else {
+                        &mut self.analysis
+                    };
+                    list.push(Arc::new(meta_of(spec)));
                 } else {
                     self.rules
                         .push(compile_rule(spec, &source.origin, source.eager)?);
@@ -605,6 +617,7 @@ impl RuleSet {
         }
         self.rules.retain(|r| !ids.contains(&r.meta.id));
         self.analysis.retain(|m| !ids.contains(&m.id));
+        self.extracted.retain(|m| !ids.contains(&m.id));
         Ok(())
     }
 
@@ -615,6 +628,7 @@ impl RuleSet {
             .iter_mut()
             .map(|r| &mut r.meta)
             .chain(self.analysis.iter_mut())
+            .chain(self.extracted.iter_mut())
             .find(|m| m.id == id)
             .ok_or_else(|| anyhow::anyhow!("unknown rule `{id}`"))?;
         Arc::make_mut(meta).severity = severity;
@@ -622,12 +636,13 @@ impl RuleSet {
     }
 
     /// Every rule's metadata: pattern rules first (so `RawMatch::rule`
-    /// indexes it), then analysis rules.
+    /// indexes it), then analysis rules, then extractor rules.
     pub fn metas(&self) -> Vec<Arc<RuleMeta>> {
         self.rules
             .iter()
             .map(|r| r.meta.clone())
             .chain(self.analysis.iter().cloned())
+            .chain(self.extracted.iter().cloned())
             .collect()
     }
 

@@ -103,6 +103,10 @@ pub struct RuleSpec {
     pub confidence: Option<Confidence>,
     #[serde(default)]
     pub kind: RuleKind,
+    /// A rule whose findings the credential-file extractor makes
+    /// (src/credfiles): no regex, never run by the engine.
+    #[serde(default)]
+    pub extractor: bool,
     #[serde(default)]
     pub keywords: Vec<String>,
     /// Why a rule may run on every byte; required when `keywords` is empty.
@@ -154,9 +158,14 @@ pub fn check_spec(spec: &RuleSpec) -> Result<()> {
     if !kebab {
         bail!("id must be kebab-case (a-z, 0-9, -)");
     }
-    if spec.kind == RuleKind::Analysis {
+    if spec.kind == RuleKind::Analysis || spec.extractor {
         if spec.regex.is_some() || !spec.keywords.is_empty() {
-            bail!("an analysis rule is made by code, not a regex: remove `regex` and `keywords`");
+            bail!(
+                "an analysis or extractor rule is made by code, not a regex: remove `regex` and `keywords`"
+            );
+        }
+        if spec.extractor && spec.kind != RuleKind::Secret {
+            bail!("an extractor rule reports secrets: `kind` must be `secret`");
         }
         return Ok(());
     }

@@ -1,0 +1,59 @@
+//! Mail and voice-chat clients and servers: esmtp, msmtp, fetchmail,
+//! mutt, Ventrilo, TeamSpeak.
+
+use super::CredentialField;
+use super::parse::{assignments, field, lines, tokens};
+
+/// `.esmtprc` (`password = x`), `.msmtprc` (`password x`), `.fetchmailrc`
+/// (`password "x"` / `pass x` tokens).
+pub fn mail_rc(text: &str) -> Vec<CredentialField> {
+    let mut out: Vec<CredentialField> = Vec::new();
+    let tokens = tokens(text);
+    for (i, (token, _)) in tokens.iter().enumerate() {
+        if matches!(*token, "password" | "pass" | "passwd") && i + 1 < tokens.len() {
+            let (value, mut span) = tokens[i + 1].clone();
+            if value == "=" && i + 2 < tokens.len() {
+                span = tokens[i + 2].1.clone();
+            }
+            out.push(field("mail-client-password", span));
+        }
+    }
+    out
+}
+
+/// `.muttrc`: `set imap_pass = "x"`, `smtp_pass`, `pop_pass`, and
+/// passwords inside `smtp_url` / `imap_url`.
+pub fn muttrc(text: &str) -> Vec<CredentialField> {
+    let mut out = Vec::new();
+    for (start, line) in lines(text) {
+        let trimmed = line.trim_start();
+        let Some(rest) = trimmed.strip_prefix("set ") else {
+            continue;
+        };
+        let offset = start + line.len() - rest.len();
+        for a in assignments(rest, b"=") {
+            let span = offset + a.value.start..offset + a.value.end;
+            if a.key.ends_with("_pass") || a.key.ends_with("_password") {
+                out.push(field("mail-client-password", span));
+            } else if a.key.ends_with("_url") {
+                let value = &text[span.clone()];
+                out.extend(
+                    super::parse::url_passwords(value, span.start)
+                        .into_iter()
+                        .map(|s| field("mail-client-password", s)),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// Ventrilo `ventrilo_srv.ini` (`Password=`, `AdminPassword=`), TeamSpeak
+/// `server.ini` / `ts3server.ini` (`serveradmin_password=`, `dbpassword=`).
+pub fn voip_ini(text: &str) -> Vec<CredentialField> {
+    assignments(text, b"=")
+        .into_iter()
+        .filter(|a| a.key.to_ascii_lowercase().contains("password"))
+        .map(|a| field("voice-server-password", a.value))
+        .collect()
+}

@@ -1,0 +1,194 @@
+//! Format-aware credential extraction (issue 14), through the binary: every
+//! credential of fixtures/credfiles (files named and shaped as the tools
+//! write them; fixtures/credfiles/gen.py writes them and expected.json) is
+//! reported at its line and column under the expected rule, and nothing
+//! else is: the counter-examples (templates, variable references) and every
+//! other line stay unreported.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+type Located = (String, u64, u64, String);
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn scan(path: &Path) -> Value {
+    let output = Command::new(env!("CARGO_BIN_EXE_keylint"))
+        .current_dir(root())
+        .arg("scan")
+        .arg(path)
+        .args(["--format", "json", "--no-config"])
+        .output()
+        .unwrap();
+    assert!(
+        matches!(output.status.code(), Some(0 | 1)),
+        "scan failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+fn reported() -> Vec<Value> {
+    scan(Path::new("fixtures/credfiles"))["findings"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+fn located(f: &Value) -> Located {
+    let path = f["path"].as_str().unwrap();
+    (
+        path.trim_start_matches("fixtures/credfiles/").to_string(),
+        f["line"].as_u64().unwrap(),
+        f["column"].as_u64().unwrap(),
+        f["rule_id"].as_str().unwrap().to_string(),
+    )
+}
+
+fn expected() -> Value {
+    let text = std::fs::read_to_string(root().join("fixtures/credfiles/expected.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+fn finding<'a>(findings: &'a [Value], path_end: &str, line: u64) -> Option<&'a Value> {
+    findings.iter().find(|f| {
+        f["path"].as_str().unwrap().ends_with(path_end) && f["line"].as_u64() == Some(line)
+    })
+}
+
+#[test]
+fn every_credential_is_found_at_its_line_and_column_and_nothing_else() {
+    let want: BTreeSet<Located> = expected()["expected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["path"].as_str().unwrap().to_string(),
+                e["line"].as_u64().unwrap(),
+                e["column"].as_u64().unwrap(),
+                e["rule"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert!(want.len() >= 90, "only {} expected credentials", want.len());
+    let got: BTreeSet<Located> = reported().iter().map(located).collect();
+    let missing: Vec<_> = want.difference(&got).collect();
+    let extra: Vec<_> = got.difference(&want).collect();
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "missing: {missing:#?}\nunexpected: {extra:#?}"
+    );
+}
+
+#[test]
+fn templates_and_variable_references_are_not_reported() {
+    let findings = reported();
+    let negatives = expected()["negatives"].as_array().unwrap().clone();
+    assert!(negatives.len() >= 25);
+    for n in negatives {
+        let (path, line) = (n["path"].as_str().unwrap(), n["line"].as_u64().unwrap());
+        let hit = finding(&findings, &format!("credfiles/{path}"), line);
+        assert!(hit.is_none(), "counter-example reported: {hit:?}");
+    }
+}
+
+#[test]
+fn weak_passwords_in_credential_files_are_reported_at_medium_confidence() {
+    let findings = reported();
+    let weak = finding(&findings, "home/.pgpass", 3)
+        .expect("`localhost:5432:*:root:password` is reported");
+    assert_eq!(weak["rule_id"], "pgpass-password-weak");
+    let confidence = rule_confidence();
+    assert_eq!(confidence["pgpass-password-weak"], "medium");
+    assert_eq!(confidence["pgpass-password"], "high");
+    let env = finding(&findings, "laravel/.env", 6).expect("DB_PASSWORD=admin123 is reported");
+    assert_eq!(env["rule_id"], "dotenv-password-weak");
+}
+
+#[test]
+fn decoded_and_encrypted_values_carry_a_note_and_encrypted_ones_are_low() {
+    let findings = reported();
+    let encrypted = finding(&findings, "application.properties", 5)
+        .expect("ENC(...) in application.properties is reported");
+    assert_eq!(encrypted["rule_id"], "credential-file-encrypted-value");
+    assert_eq!(encrypted["severity"], "low");
+    assert_eq!(encrypted["message"], "encrypted");
+    let decoded = finding(&findings, "firefox/fake.default/logins.json", 1).unwrap();
+    assert_eq!(decoded["message"], "recoverable with the profile's key4.db");
+}
+
+#[test]
+fn the_same_text_outside_a_credential_file_keeps_the_code_filters() {
+    // A `.pgpass`-shaped line with a weak password in a README is
+    // documentation, not a credential file: not reported.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("README.md"),
+        "Put `localhost:5432:*:root:password` in ~/.pgpass\nmachine host login me password pass123\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("notes.txt"),
+        "export DB_PASSWORD=admin123\nDB_PASSWORD=admin123\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join(".pgpass"),
+        "localhost:5432:*:root:password\n",
+    )
+    .unwrap();
+    let report = scan(dir.path());
+    let paths: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths.len(), 1, "{paths:?}");
+    assert!(paths[0].ends_with(".pgpass"));
+}
+
+#[test]
+fn a_disabled_extractor_rule_is_not_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join(".pgpass"),
+        "localhost:5432:*:root:password\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join(".keylint.toml"),
+        "[rules]\ndisable = [\"pgpass-password-weak\"]\n",
+    )
+    .unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_keylint"))
+        .current_dir(dir.path())
+        .args(["scan", ".", "--format", "json"])
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["findings"].as_array().unwrap().len(), 0, "{report}");
+}
+
+/// `rule id -> confidence` as the built-in rules file states it.
+fn rule_confidence() -> BTreeMap<String, String> {
+    let text = std::fs::read_to_string(root().join("rules/credential-formats.toml")).unwrap();
+    let file: toml::Value = toml::from_str(&text).unwrap();
+    file["rule"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["id"].as_str().unwrap().to_string(),
+                r["confidence"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
