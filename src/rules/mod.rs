@@ -205,8 +205,7 @@ impl Rule {
     pub fn compiled(&self) -> &Compiled {
         self.compiled.get_or_init(|| {
             let shape = self.shape();
-            compile_hir(&shape.hir)
-                .expect("built-in rules are compiled by the tests")
+            compile_hir(&shape.hir).expect("built-in rules are compiled by the tests")
         })
     }
 }
@@ -300,8 +299,7 @@ pub fn compile_rule(spec: RuleSpec, origin: &str, eager: bool) -> Result<Rule> {
     };
     let compiled = OnceLock::new();
     if eager {
-        let built = compile_hir(&shape.hir)
-            .with_context(|| format!("{}: invalid regex", ctx()))?;
+        let built = compile_hir(&shape.hir).with_context(|| format!("{}: invalid regex", ctx()))?;
         compiled.set(built).expect("a fresh cell is empty");
     }
     let owned = |texts: &[String]| -> Texts { texts.iter().cloned().map(Cow::Owned).collect() };
