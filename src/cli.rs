@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::report::Format;
+use crate::rules::Confidence;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -176,6 +177,12 @@ pub struct SuppressArgs {
     /// List allow entries, inline markers and baseline entries that suppressed nothing.
     #[arg(long)]
     pub report_unused: bool,
+
+    /// Report only findings at least this sure to be credentials (high:
+    /// distinctive prefix or checksum; medium: provider name near a token;
+    /// low: the generic catch-alls and known test values).
+    #[arg(long, value_enum, default_value_t = Confidence::Low, value_name = "LEVEL")]
+    pub min_confidence: Confidence,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

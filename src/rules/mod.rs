@@ -17,6 +17,7 @@ use regex_automata::meta::Regex;
 use regex_syntax::hir::Hir;
 use serde::{Deserialize, Serialize};
 
+pub use crate::engine::file_kinds::FileKind;
 pub use validate::Validator;
 
 include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
@@ -52,7 +53,9 @@ impl fmt::Display for Severity {
 /// distinctive prefix or checksum, `medium` for a provider name near a
 /// random token of the right shape, `low` for context-only catch-alls.
 /// Ordered: `Low < Medium < High`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, clap::ValueEnum,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Confidence {
     Low,
@@ -140,6 +143,8 @@ pub struct RuleSpec {
     pub examples: Vec<String>,
     #[serde(default)]
     pub counter_examples: Vec<String>,
+    /// Only in files of these kinds (see `FileKind`); every file if unset.
+    pub file_kinds: Option<Vec<FileKind>>,
     pub remediation: String,
     pub description: Option<String>,
 }
@@ -198,6 +203,8 @@ pub struct Rule {
     pub fallback: bool,
     pub examples: Vec<String>,
     pub counter_examples: Vec<String>,
+    /// Only in files of these kinds (`RuleSpec::file_kinds`).
+    pub file_kinds: Option<Vec<FileKind>>,
     /// The file the rule came from, for error messages.
     pub origin: String,
 }
@@ -208,6 +215,16 @@ pub struct Compiled {
     pub regex: Regex,
     /// Index of the `secret` capture group, or `None` for the whole match.
     pub secret_group: Option<usize>,
+    /// Index of the `name` capture group (the key a value is assigned to,
+    /// for the `secret-assignment` validator's name check), if any.
+    pub name_group: Option<usize>,
+}
+
+impl Rule {
+    /// Whether the rule runs in a file of `kind`.
+    pub fn runs_in(&self, kind: FileKind) -> bool {
+        self.file_kinds.as_ref().is_none_or(|kinds| kinds.contains(&kind))
+    }
 }
 
 impl Rule {
@@ -243,13 +260,17 @@ fn compile_hir(hir: &Hir) -> Result<Compiled> {
                 .onepass(false),
         )
         .build_from_hir(hir)?;
-    let secret_group = regex
-        .group_info()
-        .pattern_names(regex_automata::PatternID::ZERO)
-        .position(|name| name == Some("secret"));
+    let group = |wanted: &str| {
+        regex
+            .group_info()
+            .pattern_names(regex_automata::PatternID::ZERO)
+            .position(|name| name == Some(wanted))
+    };
+    let (secret_group, name_group) = (group("secret"), group("name"));
     Ok(Compiled {
         regex,
         secret_group,
+        name_group,
     })
 }
 
@@ -337,6 +358,7 @@ pub fn compile_rule(spec: RuleSpec, origin: &str, eager: bool) -> Result<Rule> {
         fallback: spec.fallback,
         examples: spec.examples.clone(),
         counter_examples: spec.counter_examples.clone(),
+        file_kinds: spec.file_kinds.clone(),
         meta: Arc::new(meta_of(spec)),
         line_local,
         line_anchored,
