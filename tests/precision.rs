@@ -24,10 +24,21 @@ fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
 }
 
 fn scan_json(dir: &Path, extra: &[&str]) -> Value {
-    let mut args = vec!["scan", ".", "--no-config", "--format", "json", "--no-redact"];
+    let mut args = vec![
+        "scan",
+        ".",
+        "--no-config",
+        "--format",
+        "json",
+        "--no-redact",
+    ];
     args.extend_from_slice(extra);
     let output = run_in(dir, &args);
-    assert!(matches!(code(&output), 0 | 1), "{}", common::stderr(&output));
+    assert!(
+        matches!(code(&output), 0 | 1),
+        "{}",
+        common::stderr(&output)
+    );
     json(&output)
 }
 
@@ -73,7 +84,10 @@ fn token_names_that_are_not_credentials_are_not_reported() {
     let report = scan_json(dir.path(), &[]);
     assert_eq!(
         secrets(&report),
-        ["0x123pK5_VBqFAKE.UQ3kJ4123_", "3f4ca100e2fc675eFAKEf4eb12c4a012"]
+        [
+            "0x123pK5_VBqFAKE.UQ3kJ4123_",
+            "3f4ca100e2fc675eFAKEf4eb12c4a012"
+        ]
     );
 }
 
@@ -100,8 +114,14 @@ fn unquoted_name_value_runs_in_config_files_not_in_code() {
 #[test]
 fn short_passwords_are_found_in_env_files_and_dictionary_ones_are_not() {
     let dir = tree(&[
-        (".env", "DB_PASSWORD=Xk9#mQ2$vL7pR4\nAPI_TOKEN=Xk9#mQ2$vL7pR4\n"),
-        ("README.md", "Set `password=changeme` and PASSWORD=Welcome2024!x first.\n"),
+        (
+            ".env",
+            "DB_PASSWORD=Xk9#mQ2$vL7pR4\nAPI_TOKEN=Xk9#mQ2$vL7pR4\n",
+        ),
+        (
+            "README.md",
+            "Set `password=changeme` and PASSWORD=Welcome2024!x first.\n",
+        ),
     ]);
     let report = scan_json(dir.path(), &[]);
     assert_eq!(
@@ -155,7 +175,11 @@ fn known_test_values_are_suppressed_with_their_reason() {
     )]);
     let plain = run_in(dir.path(), &["scan", ".", "--no-config"]);
     assert_eq!(code(&plain), 0, "{}", stdout(&plain));
-    assert!(stdout(&plain).contains("known test values 3"), "{}", stdout(&plain));
+    assert!(
+        stdout(&plain).contains("known test values 3"),
+        "{}",
+        stdout(&plain)
+    );
     let report = scan_json(dir.path(), &["--show-suppressed"]);
     assert!(report["findings"].as_array().unwrap().is_empty());
     assert_eq!(report["summary"]["suppressed"]["test_value"], 3);
@@ -197,14 +221,25 @@ fn every_format_carries_the_confidence() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|f| (f["rule_id"].as_str().unwrap(), f["confidence"].as_str().unwrap()))
+        .map(|f| {
+            (
+                f["rule_id"].as_str().unwrap(),
+                f["confidence"].as_str().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(
         confidences,
-        [("github-classic-token", "high"), ("generic-secret-assignment", "low")]
+        [
+            ("github-classic-token", "high"),
+            ("generic-secret-assignment", "low")
+        ]
     );
 
-    let sarif = json(&run_in(dir.path(), &["scan", ".", "--no-config", "-f", "sarif"]));
+    let sarif = json(&run_in(
+        dir.path(),
+        &["scan", ".", "--no-config", "-f", "sarif"],
+    ));
     common::assert_valid_sarif(&sarif);
     let results = sarif["runs"][0]["results"].as_array().unwrap();
     let ranks: Vec<(f64, &str)> = results
@@ -218,18 +253,39 @@ fn every_format_carries_the_confidence() {
         .collect();
     assert_eq!(ranks, [(90.0, "high"), (30.0, "low")]);
 
-    let csv = stdout(&run_in(dir.path(), &["scan", ".", "--no-config", "-f", "csv"]));
+    let csv = stdout(&run_in(
+        dir.path(),
+        &["scan", ".", "--no-config", "-f", "csv"],
+    ));
     let rows: Vec<&str> = csv.lines().collect();
     assert!(rows[0].ends_with(",confidence"), "{}", rows[0]);
-    assert!(rows[1].ends_with(",high") && rows[2].ends_with(",low"), "{csv}");
+    assert!(
+        rows[1].ends_with(",high") && rows[2].ends_with(",low"),
+        "{csv}"
+    );
 
-    let junit = stdout(&run_in(dir.path(), &["scan", ".", "--no-config", "-f", "junit"]));
-    assert!(junit.contains("<property name=\"confidence\" value=\"high\"/>"), "{junit}");
-    assert!(junit.contains("<property name=\"confidence\" value=\"low\"/>"), "{junit}");
+    let junit = stdout(&run_in(
+        dir.path(),
+        &["scan", ".", "--no-config", "-f", "junit"],
+    ));
+    assert!(
+        junit.contains("<property name=\"confidence\" value=\"high\"/>"),
+        "{junit}"
+    );
+    assert!(
+        junit.contains("<property name=\"confidence\" value=\"low\"/>"),
+        "{junit}"
+    );
 
-    let human = stdout(&run_in(dir.path(), &["scan", ".", "--no-config", "--color", "never"]));
+    let human = stdout(&run_in(
+        dir.path(),
+        &["scan", ".", "--no-config", "--color", "never"],
+    ));
     assert!(human.contains("github-classic-token"), "{human}");
-    assert!(human.contains("[high confidence]") && human.contains("[low confidence]"), "{human}");
+    assert!(
+        human.contains("[high confidence]") && human.contains("[low confidence]"),
+        "{human}"
+    );
 }
 
 #[test]
@@ -243,8 +299,14 @@ fn min_confidence_filters_findings() {
     };
     assert_eq!(rules(&[]).len(), 2);
     assert_eq!(rules(&["--min-confidence", "low"]).len(), 2);
-    assert_eq!(rules(&["--min-confidence", "medium"]), ["github-classic-token"]);
-    assert_eq!(rules(&["--min-confidence", "high"]), ["github-classic-token"]);
+    assert_eq!(
+        rules(&["--min-confidence", "medium"]),
+        ["github-classic-token"]
+    );
+    assert_eq!(
+        rules(&["--min-confidence", "high"]),
+        ["github-classic-token"]
+    );
     let bad = run_in(dir.path(), &["scan", ".", "--min-confidence", "certain"]);
     assert_eq!(code(&bad), 2);
 }

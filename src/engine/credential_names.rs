@@ -288,9 +288,12 @@ pub fn value_fits(kind: NameKind, words: &[String], value: &[u8]) -> bool {
         return false;
     }
     if is_uuid(value)
-        && words
-            .iter()
-            .any(|w| matches!(w.as_str(), "request" | "client" | "idempotency" | "correlation" | "trace"))
+        && words.iter().any(|w| {
+            matches!(
+                w.as_str(),
+                "request" | "client" | "idempotency" | "correlation" | "trace"
+            )
+        })
     {
         return false;
     }
@@ -298,9 +301,15 @@ pub fn value_fits(kind: NameKind, words: &[String], value: &[u8]) -> bool {
         return false;
     }
     let lower = value.to_ascii_lowercase();
-    if [b"sha256:" as &[u8], b"sha512-", b"sha384-", b"sha1-", b"sha256-"]
-        .iter()
-        .any(|p| lower.starts_with(p))
+    if [
+        b"sha256:" as &[u8],
+        b"sha512-",
+        b"sha384-",
+        b"sha1-",
+        b"sha256-",
+    ]
+    .iter()
+    .any(|p| lower.starts_with(p))
     {
         return false;
     }
@@ -347,18 +356,28 @@ fn is_code_word(word: &[u8]) -> bool {
     word.len() >= 2
         && first.is_ascii_alphabetic()
         && rest.iter().all(u8::is_ascii_lowercase)
-        && word
-            .iter()
-            .any(|b| matches!(b.to_ascii_lowercase(), b'a' | b'e' | b'i' | b'o' | b'u' | b'y'))
+        && word.iter().any(|b| {
+            matches!(
+                b.to_ascii_lowercase(),
+                b'a' | b'e' | b'i' | b'o' | b'u' | b'y'
+            )
+        })
 }
 
 /// `SensitiveString2048`, `defaultToConfig2`, `my_api_token`: an
 /// identifier made of two or more code words, digits only at its end.
 fn looks_like_identifier(value: &[u8]) -> bool {
-    let body = value.strip_suffix(b",").or_else(|| value.strip_suffix(b";")).unwrap_or(value);
+    let body = value
+        .strip_suffix(b",")
+        .or_else(|| value.strip_suffix(b";"))
+        .unwrap_or(value);
     let digits = body.iter().rev().take_while(|b| b.is_ascii_digit()).count();
     let stem = &body[..body.len() - digits];
-    if stem.is_empty() || !stem.iter().all(|b| b.is_ascii_alphabetic() || *b == b'_' || *b == b'$') {
+    if stem.is_empty()
+        || !stem
+            .iter()
+            .all(|b| b.is_ascii_alphabetic() || *b == b'_' || *b == b'$')
+    {
         return false;
     }
     let parts = camel_parts(stem);
@@ -368,18 +387,24 @@ fn looks_like_identifier(value: &[u8]) -> bool {
 /// `self.x`, `this.props.apiKey`, `app$1.settings.appCheckToken`: dotted
 /// names, each a short identifier, the first a lowercase word.
 fn looks_like_property_path(value: &[u8]) -> bool {
-    let body = value.strip_suffix(b",").or_else(|| value.strip_suffix(b";")).unwrap_or(value);
+    let body = value
+        .strip_suffix(b",")
+        .or_else(|| value.strip_suffix(b";"))
+        .unwrap_or(value);
     let parts: Vec<&[u8]> = body.split(|&b| b == b'.').collect();
     parts.len() >= 2
         && parts.iter().all(|p| {
             !p.is_empty()
                 && p.len() <= 32
-                && p.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'$')
+                && p.iter()
+                    .all(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'$')
                 && p[0].is_ascii_alphabetic()
         })
         && parts.iter().all(|p| {
             let letters: Vec<u8> = p.iter().copied().filter(u8::is_ascii_alphabetic).collect();
-            camel_parts(&letters).iter().all(|w| is_code_word(w) || w.len() == 1)
+            camel_parts(&letters)
+                .iter()
+                .all(|w| is_code_word(w) || w.len() == 1)
         })
 }
 
@@ -391,9 +416,12 @@ fn is_word_list(value: &[u8]) -> bool {
         && parts.iter().all(|p| {
             !p.is_empty()
                 && p.len() <= 12
-                && p.iter().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+                && p.iter()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
                 && p.iter().filter(|b| b.is_ascii_digit()).count() <= 2
-                && (p.len() == 1 || is_code_word(&p[..p.iter().take_while(|b| b.is_ascii_lowercase()).count()]) || p.len() <= 3)
+                && (p.len() == 1
+                    || is_code_word(&p[..p.iter().take_while(|b| b.is_ascii_lowercase()).count()])
+                    || p.len() <= 3)
         })
 }
 
@@ -427,7 +455,10 @@ mod tests {
 
     #[test]
     fn names_split_into_words() {
-        assert_eq!(split_words(b"RawSecretAccessKey"), ["raw", "secret", "access", "key"]);
+        assert_eq!(
+            split_words(b"RawSecretAccessKey"),
+            ["raw", "secret", "access", "key"]
+        );
         assert_eq!(split_words(b"DB_PASSWORD"), ["db", "password"]);
         assert_eq!(split_words(b"x-api-key"), ["x", "api", "key"]);
         assert_eq!(split_words(b"APIToken"), ["api", "token"]);
@@ -436,10 +467,24 @@ mod tests {
     #[test]
     fn modifiers_make_tokens_non_credentials() {
         for name in [
-            "ChangeToken", "NextToken", "PageToken", "ContinuationToken", "ClientToken",
-            "IdempotencyToken", "CsrfToken", "LockToken", "RequestToken", "SyncToken",
-            "ResumeToken", "CancellationToken", "ClientRequestToken", "NextContinuationToken",
-            "max_tokens", "token_url", "AWS::IAM::AccessKey", "SubjectFromWebIdentityToken",
+            "ChangeToken",
+            "NextToken",
+            "PageToken",
+            "ContinuationToken",
+            "ClientToken",
+            "IdempotencyToken",
+            "CsrfToken",
+            "LockToken",
+            "RequestToken",
+            "SyncToken",
+            "ResumeToken",
+            "CancellationToken",
+            "ClientRequestToken",
+            "NextContinuationToken",
+            "max_tokens",
+            "token_url",
+            "AWS::IAM::AccessKey",
+            "SubjectFromWebIdentityToken",
         ] {
             assert_eq!(judge_name(name.as_bytes()), None, "{name}");
         }
@@ -468,7 +513,11 @@ mod tests {
         ] {
             assert!(!other(code), "{code}");
         }
-        for secret in ["Q5FAKELESaY1Hjl2ufaI", "qk#EFAKEj!#UJV-WjW8V", "q8w3.K5z1v7FAKEmP2xY"] {
+        for secret in [
+            "Q5FAKELESaY1Hjl2ufaI",
+            "qk#EFAKEj!#UJV-WjW8V",
+            "q8w3.K5z1v7FAKEmP2xY",
+        ] {
             assert!(other(secret), "{secret}");
         }
         let words = vec!["client".to_string(), "token".to_string()];

@@ -32,21 +32,51 @@ const CODE: &[&str] = &[
     "vue", "svelte", "map", "coffee", "elm", "hs", "ml", "zig", "nim", "sol",
 ];
 const CONFIG: &[&str] = &[
-    "yaml", "yml", "env", "properties", "ini", "cfg", "conf", "config", "toml", "tfvars", "hcl",
-    "tf", "cnf", "npmrc", "pypirc", "netrc", "pgpass", "editorconfig", "envrc", "service",
+    "yaml",
+    "yml",
+    "env",
+    "properties",
+    "ini",
+    "cfg",
+    "conf",
+    "config",
+    "toml",
+    "tfvars",
+    "hcl",
+    "tf",
+    "cnf",
+    "npmrc",
+    "pypirc",
+    "netrc",
+    "pgpass",
+    "editorconfig",
+    "envrc",
+    "service",
 ];
-const SHELL: &[&str] = &["sh", "bash", "zsh", "ksh", "fish", "ps1", "bat", "cmd", "mk"];
-const DOCS: &[&str] = &["md", "markdown", "rst", "txt", "adoc", "asciidoc", "org", "textile"];
-const DATA: &[&str] = &["json", "jsonc", "json5", "xml", "csv", "tsv", "plist", "ipynb", "html", "htm"];
+const SHELL: &[&str] = &[
+    "sh", "bash", "zsh", "ksh", "fish", "ps1", "bat", "cmd", "mk",
+];
+const DOCS: &[&str] = &[
+    "md", "markdown", "rst", "txt", "adoc", "asciidoc", "org", "textile",
+];
+const DATA: &[&str] = &[
+    "json", "jsonc", "json5", "xml", "csv", "tsv", "plist", "ipynb", "html", "htm",
+];
 
 /// The kind of the file at `path` (a `/`-separated path, or `<stdin>`).
 pub fn classify(path: &str) -> FileKind {
-    let name = path.rsplit(['/', '\\']).next().unwrap_or(path).to_ascii_lowercase();
+    let name = path
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or(path)
+        .to_ascii_lowercase();
     if name.starts_with(".env") || name.ends_with(".env") || name.contains(".env.") {
         return FileKind::Config;
     }
-    if matches!(name.as_str(), "dockerfile" | "containerfile" | "makefile" | "jenkinsfile" | "procfile")
-        || name.starts_with("dockerfile.")
+    if matches!(
+        name.as_str(),
+        "dockerfile" | "containerfile" | "makefile" | "jenkinsfile" | "procfile"
+    ) || name.starts_with("dockerfile.")
     {
         return FileKind::Shell;
     }

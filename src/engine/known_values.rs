@@ -50,7 +50,11 @@ fn parse(text: &str) -> anyhow::Result<KnownValues> {
     let file: KnownFile = toml::from_str(text)?;
     let mut entries = Vec::new();
     let mut regexes = Vec::new();
-    for (kind, list) in [("value", file.value), ("prefix", file.prefix), ("regex", file.regex)] {
+    for (kind, list) in [
+        ("value", file.value),
+        ("prefix", file.prefix),
+        ("regex", file.regex),
+    ] {
         for entry in list {
             let given = [&entry.value, &entry.prefix, &entry.regex];
             let field = match kind {
@@ -58,8 +62,13 @@ fn parse(text: &str) -> anyhow::Result<KnownValues> {
                 "prefix" => &entry.prefix,
                 _ => &entry.regex,
             };
-            if field.as_deref().is_none_or(str::is_empty) || given.iter().filter(|g| g.is_some()).count() != 1 {
-                anyhow::bail!("[[{kind}]] `{}`: needs `{kind}` and nothing else", entry.what);
+            if field.as_deref().is_none_or(str::is_empty)
+                || given.iter().filter(|g| g.is_some()).count() != 1
+            {
+                anyhow::bail!(
+                    "[[{kind}]] `{}`: needs `{kind}` and nothing else",
+                    entry.what
+                );
             }
             if entry.source.trim().is_empty() {
                 anyhow::bail!("[[{kind}]] `{}`: needs a `source`", entry.what);
@@ -79,7 +88,9 @@ pub fn lookup(secret: &[u8]) -> Option<&'static KnownValue> {
     let known = known();
     let exact_or_prefix = known.entries.iter().find(|e| {
         e.value.as_deref().is_some_and(|v| v.as_bytes() == secret)
-            || e.prefix.as_deref().is_some_and(|p| secret.starts_with(p.as_bytes()))
+            || e.prefix
+                .as_deref()
+                .is_some_and(|p| secret.starts_with(p.as_bytes()))
     });
     exact_or_prefix.or_else(|| {
         known
@@ -102,15 +113,28 @@ mod tests {
     #[test]
     fn the_built_in_list_parses_and_finds_its_values() {
         assert!(count() >= 10);
-        assert!(lookup(b"AKIAIOSFODNN7EXAMPLE").unwrap().what.contains("AWS"));
-        assert!(lookup(b"sk_test_4eC39HqLyjWDarjtT1zdp7dc").unwrap().what.contains("Stripe"));
+        assert!(
+            lookup(b"AKIAIOSFODNN7EXAMPLE")
+                .unwrap()
+                .what
+                .contains("AWS")
+        );
+        assert!(
+            lookup(b"sk_test_4eC39HqLyjWDarjtT1zdp7dc")
+                .unwrap()
+                .what
+                .contains("Stripe")
+        );
         assert!(lookup(b"AKIAQ4N2OFAKEI7CESOL").is_none());
     }
 
     #[test]
     fn an_entry_needs_exactly_one_matcher_and_a_source() {
         assert!(parse("[[value]]\nwhat = \"w\"\nsource = \"s\"").is_err());
-        assert!(parse("[[value]]\nvalue = \"v\"\nprefix = \"p\"\nwhat = \"w\"\nsource = \"s\"").is_err());
+        assert!(
+            parse("[[value]]\nvalue = \"v\"\nprefix = \"p\"\nwhat = \"w\"\nsource = \"s\"")
+                .is_err()
+        );
         assert!(parse("[[prefix]]\nprefix = \"p\"\nwhat = \"w\"\nsource = \" \"").is_err());
         assert!(parse("[[regex]]\nregex = \"(\"\nwhat = \"w\"\nsource = \"s\"").is_err());
     }

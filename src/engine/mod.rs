@@ -513,7 +513,10 @@ impl RegexSearcher<'_, '_> {
                     .map(|(s, e)| s.get()..e.get())
             };
             let secret = span_of(self.slots, group);
-            let name = self.compiled.name_group.and_then(|g| span_of(self.slots, g));
+            let name = self
+                .compiled
+                .name_group
+                .and_then(|g| span_of(self.slots, g));
             if let Some(secret) = secret {
                 engine.judge(self.search.rule_index, (secret, name), haystack, verdicts);
             }

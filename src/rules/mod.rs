@@ -54,7 +54,17 @@ impl fmt::Display for Severity {
 /// random token of the right shape, `low` for context-only catch-alls.
 /// Ordered: `Low < Medium < High`.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, clap::ValueEnum,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Deserialize,
+    Serialize,
+    clap::ValueEnum,
 )]
 #[serde(rename_all = "lowercase")]
 pub enum Confidence {
@@ -223,7 +233,9 @@ pub struct Compiled {
 impl Rule {
     /// Whether the rule runs in a file of `kind`.
     pub fn runs_in(&self, kind: FileKind) -> bool {
-        self.file_kinds.as_ref().is_none_or(|kinds| kinds.contains(&kind))
+        self.file_kinds
+            .as_ref()
+            .is_none_or(|kinds| kinds.contains(&kind))
     }
 }
 
