@@ -68,8 +68,11 @@ impl fmt::Display for Severity {
 )]
 #[serde(rename_all = "lowercase")]
 pub enum Confidence {
+    /// Everything, also the generic catch-alls and known test values.
     Low,
+    /// A provider name near a token of its shape, credential files.
     Medium,
+    /// A distinctive prefix or a checksum.
     High,
 }
 
