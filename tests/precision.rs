@@ -283,7 +283,7 @@ fn every_format_carries_the_confidence() {
     ));
     assert!(human.contains("github-classic-token"), "{human}");
     assert!(
-        human.contains("[high confidence]") && human.contains("[low confidence]"),
+        human.contains("\n    confidence high\n") && human.contains("\n    confidence low\n"),
         "{human}"
     );
 }

@@ -129,12 +129,12 @@ fn write_findings<'a>(
         let severity = finding.rule.severity;
         writeln!(
             out,
-            "  {} {} {} [{} confidence]",
+            "  {} {} {}",
             paint.severity(severity),
             paint.apply(&path(&finding.rule.id), |s| s.bold()),
-            path(&finding.rule.name),
-            finding.confidence
+            path(&finding.rule.name)
         )?;
+        writeln!(out, "    confidence {}", finding.confidence)?;
         writeln!(
             out,
             "    at {}:{}:{}",
