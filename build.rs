@@ -103,7 +103,7 @@ fn emit_rule(out: &mut String, spec: &RuleSpec, origin: &str) {
         "    BuiltinRule {{ id: {:?}, name: {:?}, provider: {:?}, severity: Severity::{:?}, \
          confidence: Confidence::{confidence:?}, kind: RuleKind::{:?}, extractor: {}, keywords: {}, \
          keyword_scope: KeywordScope::{:?}, regex: {:?}, min_entropy: {:?}, validate: {}, \
-         placeholder_filter: {}, fallback: {}, examples: {}, counter_examples: {}, \
+         placeholder_filter: {}, fallback: {}, examples: {}, counter_examples: {}, file_kinds: {}, \
          remediation: {:?}, description: {}, origin: {origin:?} }},",
         spec.id,
         spec.name,
@@ -120,6 +120,13 @@ fn emit_rule(out: &mut String, spec: &RuleSpec, origin: &str) {
         spec.fallback,
         texts(&spec.examples),
         texts(&spec.counter_examples),
+        match &spec.file_kinds {
+            Some(kinds) => {
+                let list: Vec<String> = kinds.iter().map(|k| format!("FileKind::{k:?}")).collect();
+                format!("Some(&[{}])", list.join(", "))
+            }
+            None => "None".to_string(),
+        },
         spec.remediation,
         opt_str(&spec.description),
     );
@@ -134,5 +141,7 @@ fn toml_files(dir: &Path) -> Vec<PathBuf> {
     entries
         .filter_map(|entry| entry.ok().map(|e| e.path()))
         .filter(|path| path.extension().is_some_and(|ext| ext == "toml"))
+        // Data for src/engine/known_values.rs, not a rule file.
+        .filter(|path| !path.ends_with("known-test-values.toml"))
         .collect()
 }

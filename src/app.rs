@@ -199,6 +199,8 @@ impl<'a> Pipeline<'a> {
 
     fn finish(&mut self, result: &mut ScanResult) -> Result<Outcome> {
         analyze_projects(&self.engine, result, self.inventory.as_ref());
+        let min = self.suppress.min_confidence;
+        result.findings.retain(|f| f.confidence >= min);
         let unused = self.suppressor.apply(result);
         print_warnings(result);
         let shown = ShownExtras {

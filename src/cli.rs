@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::report::Format;
+use crate::rules::Confidence;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -176,6 +177,30 @@ pub struct SuppressArgs {
     /// List allow entries, inline markers and baseline entries that suppressed nothing.
     #[arg(long)]
     pub report_unused: bool,
+
+    /// Report only findings at least this sure to be credentials (high:
+    /// distinctive prefix or checksum; medium: provider name near a token;
+    /// low: the generic catch-alls and known test values).
+    #[arg(long, default_value = "low", value_name = "LEVEL", value_parser = confidence_levels())]
+    pub min_confidence: Confidence,
+}
+
+/// `--min-confidence` values.  `Confidence` lives with the rule model,
+/// which build.rs compiles without clap, so the values are listed here.
+fn confidence_levels() -> impl clap::builder::TypedValueParser<Value = Confidence> {
+    use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+    PossibleValuesParser::new([
+        PossibleValue::new("low")
+            .help("Everything, also the generic catch-alls and known test values"),
+        PossibleValue::new("medium")
+            .help("A provider name near a token of its shape, credential files"),
+        PossibleValue::new("high").help("A distinctive prefix or a checksum"),
+    ])
+    .map(|level| match level.as_str() {
+        "high" => Confidence::High,
+        "medium" => Confidence::Medium,
+        _ => Confidence::Low,
+    })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -9,7 +9,7 @@ use aho_corasick::{AhoCorasick, MatchKind};
 use crate::engine::RawMatch;
 use crate::engine::position::{LineCol, PositionCursor};
 use crate::fingerprint;
-use crate::rules::RuleMeta;
+use crate::rules::{Confidence, RuleMeta};
 use crate::sources::Origin;
 use crate::suppress::inline::{self, InlineMarker};
 
@@ -51,6 +51,12 @@ pub struct Finding {
     pub message: Option<String>,
     /// Other places the finding involves (the project ID a key is bound to).
     pub related: Vec<Related>,
+    /// How sure this finding is to be a credential: the rule's confidence,
+    /// or `low` for a known test value.
+    pub confidence: Confidence,
+    /// Set when the secret is a known public or test value: what it is
+    /// (`rules/known-test-values.toml`).  Such findings are suppressed.
+    pub test_value: Option<String>,
 }
 
 /// A secondary location of a finding (SARIF `relatedLocations`).
@@ -98,6 +104,7 @@ impl Finding {
                 let secret = String::from_utf8_lossy(secret_bytes).into_owned();
                 let (fingerprint, location_fingerprint) =
                     fingerprint::fingerprints(&rule.id, &origin.root_relative, secret_bytes);
+                let confidence = rule.confidence;
                 Finding {
                     fingerprint,
                     location_fingerprint,
@@ -112,6 +119,8 @@ impl Finding {
                     span: m.secret.clone(),
                     message: None,
                     related: Vec::new(),
+                    confidence,
+                    test_value: None,
                 }
             })
             .collect()

@@ -8,10 +8,11 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use crate::credfiles;
-use crate::engine::Engine;
+use crate::engine::known_values::KnownValue;
+use crate::engine::{Engine, RawMatch, file_kinds};
 use crate::finding::Finding;
 use crate::projects::{self, BlobFacts};
-use crate::rules::RuleKind;
+use crate::rules::{Confidence, RuleKind};
 use crate::sources::Origin;
 use crate::sources::fs::{self, SkipReason, WalkEvent, WalkOptions};
 use crate::sources::own_output;
@@ -83,10 +84,17 @@ impl ScanResult {
                     .map(|(line, kind)| (origin.path.clone(), line, kind)),
             );
         }
-        let mut matches = engine.find(bytes);
+        let found = engine.find_counted(bytes);
+        let (mut matches, mut test_values) = (found.matches, found.test_values);
+        // Rules limited to some kinds of file (`file_kinds`): the engine
+        // never knows paths, so they are filtered here.
+        let kind = file_kinds::classify(&origin.path);
+        matches.retain(|m| engine.rules()[m.rule].runs_in(kind));
+        test_values.retain(|(m, _)| engine.rules()[m.rule].runs_in(kind));
         if own_output::sniff(bytes).is_some() {
             self.stats.keylint_outputs += 1;
             matches.retain(|m| !own_output::in_redacted_value(bytes, &m.secret));
+            test_values.retain(|(m, _)| !own_output::in_redacted_value(bytes, &m.secret));
         }
         let notes = credfiles::add_fields(engine, &origin.path, bytes, &mut matches);
         let (secrets_before, identifiers_before) = (self.findings.len(), self.identifiers.len());
@@ -97,6 +105,7 @@ impl ScanResult {
                 RuleKind::Identifier => self.identifiers.push(finding),
             }
         }
+        self.add_test_values(engine, origin, bytes, &test_values);
         let facts = projects::analyze_blob(
             engine.rule_set(),
             origin,
@@ -106,6 +115,26 @@ impl ScanResult {
         );
         if !facts.is_empty() {
             self.project_facts.push(facts);
+        }
+    }
+
+    /// Known test values become low-confidence findings flagged
+    /// `test_value`, which the suppress stage sets aside.
+    fn add_test_values(
+        &mut self,
+        engine: &Engine,
+        origin: &Origin,
+        bytes: &[u8],
+        test_values: &[(RawMatch, &'static KnownValue)],
+    ) {
+        let matches: Vec<RawMatch> = test_values.iter().map(|(m, _)| m.clone()).collect();
+        let findings = Finding::from_matches(engine.metas(), bytes, origin, &matches);
+        for (mut finding, (_, known)) in findings.into_iter().zip(test_values) {
+            if finding.rule.kind == RuleKind::Secret {
+                finding.confidence = Confidence::Low;
+                finding.test_value = Some(known.what.clone());
+                self.findings.push(finding);
+            }
         }
     }
 

@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-use keylint::rules::{KeywordScope, RuleSet, RuleSource};
+use keylint::rules::{KeywordScope, RuleSet, RuleSource, parse_rule_file};
 
 /// `rules/*.toml` and `rules/providers/*.toml`, as build.rs embeds them.
 fn rule_files() -> Vec<PathBuf> {
@@ -17,6 +17,8 @@ fn rule_files() -> Vec<PathBuf> {
         .flatten()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        // Data (known public and test values), not rules: build.rs skips it too.
+        .filter(|p| !p.ends_with("known-test-values.toml"))
         .collect();
     files.sort();
     assert!(!files.is_empty());
@@ -136,4 +138,22 @@ fn builtin_rules_are_the_rule_files() {
         v
     };
     assert_eq!(ids(&embedded), ids(&on_disk));
+}
+
+#[test]
+fn every_builtin_rule_states_its_confidence() {
+    let mut missing = Vec::new();
+    for path in rule_files() {
+        let source = RuleSource::from_path(&path).unwrap();
+        for spec in parse_rule_file(&source).unwrap() {
+            if spec.confidence.is_none() {
+                missing.push(format!("{}: {}", path.display(), spec.id));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "rules without `confidence`:\n{}",
+        missing.join("\n")
+    );
 }

@@ -7,7 +7,10 @@
 //! lines holding their keywords; the candidate secret then has to pass the
 //! entropy, placeholder and checksum filters.
 
+pub mod credential_names;
 pub mod entropy;
+pub mod file_kinds;
+pub mod known_values;
 pub mod noise;
 pub mod position;
 
@@ -119,14 +122,33 @@ impl Engine {
         });
         let Verdicts {
             mut found,
-            claimed,
+            mut claimed,
             bytes_searched,
+            mut test_values,
         } = verdicts;
+        // A test value a specific rule matched is the specific rule's: the
+        // fallbacks neither report it as a leak nor as a test value again.
+        let rules = &self.rules.rules;
+        claimed.extend(
+            test_values
+                .iter()
+                .filter(|(m, _)| !rules[m.rule].fallback)
+                .map(|(m, _)| m.secret.clone()),
+        );
+        let specific_found: Vec<Range<usize>> = found
+            .iter()
+            .filter(|m| !rules[m.rule].fallback)
+            .map(|m| m.secret.clone())
+            .collect();
+        let specific = Spans::new(claimed.iter().cloned().chain(specific_found).collect());
+        test_values.retain(|(m, _)| !rules[m.rule].fallback || !specific.overlap(&m.secret));
         self.drop_shadowed_fallbacks(&mut found, claimed);
         found.sort_by_key(|m| (m.secret.start, m.rule));
+        test_values.sort_by_key(|(m, _)| (m.secret.start, m.rule));
         Found {
             matches: found,
             bytes_searched,
+            test_values,
         }
     }
 
@@ -253,13 +275,27 @@ impl Engine {
     fn judge(
         &self,
         rule_index: usize,
-        secret: Range<usize>,
+        (secret, name): (Range<usize>, Option<Range<usize>>),
         haystack: &[u8],
         verdicts: &mut Verdicts,
     ) {
         let rule = &self.rules.rules[rule_index];
         let bytes = &haystack[secret.clone()];
-        if accept_secret(rule, bytes) {
+        if let Some(known) = known_values::lookup(bytes) {
+            let found = RawMatch {
+                rule: rule_index,
+                secret,
+            };
+            verdicts.test_values.push((found, known));
+            return;
+        }
+        let name_ok = || match (rule.validator, &name) {
+            (Some(crate::rules::Validator::SecretAssignment), Some(name)) => {
+                assignment_fits(haystack, name.clone(), bytes)
+            }
+            _ => true,
+        };
+        if accept_secret(rule, bytes) && name_ok() {
             verdicts.found.push(RawMatch {
                 rule: rule_index,
                 secret,
@@ -285,6 +321,10 @@ pub struct Found {
     /// reports (the DFA looking for a longer one), which `regex-automata`
     /// bounds per search, not per buffer.
     pub bytes_searched: u64,
+    /// Matches whose secret is a known public or test value
+    /// (`known_values`), whatever the rule's filters say: not leaks, but
+    /// shown as suppressed with `--show-suppressed`.
+    pub test_values: Vec<(RawMatch, &'static known_values::KnownValue)>,
 }
 
 /// The keyword automaton (ASCII case-insensitive, every keyword found,
@@ -367,6 +407,8 @@ mod keyword_tests {
 #[derive(Default)]
 struct Verdicts {
     found: Vec<RawMatch>,
+    /// Candidates that are known test values (`Found::test_values`).
+    test_values: Vec<(RawMatch, &'static known_values::KnownValue)>,
     /// Candidates a specific rule matched but whose checksum failed.
     claimed: Vec<Range<usize>>,
     /// See `Found::bytes_searched`.
@@ -442,7 +484,8 @@ impl Scratch {
     ) -> RegexSearcher<'s, 'h> {
         let cache =
             self.caches[search.rule_index].get_or_insert_with(|| compiled.regex.create_cache());
-        let wanted = 2 * (compiled.secret_group.unwrap_or(0) + 1);
+        let last_group = compiled.secret_group.max(compiled.name_group).unwrap_or(0);
+        let wanted = 2 * (last_group + 1);
         self.slots.clear();
         self.slots.resize(wanted, None);
         RegexSearcher {
@@ -537,11 +580,18 @@ impl RegexSearcher<'_, '_> {
             let Some((start, end)) = found else {
                 break;
             };
-            let secret = self.slots[2 * group]
-                .zip(self.slots[2 * group + 1])
-                .map(|(s, e)| s.get()..e.get());
+            let span_of = |slots: &[Option<NonMaxUsize>], group: usize| {
+                slots[2 * group]
+                    .zip(slots[2 * group + 1])
+                    .map(|(s, e)| s.get()..e.get())
+            };
+            let secret = span_of(self.slots, group);
+            let name = self
+                .compiled
+                .name_group
+                .and_then(|g| span_of(self.slots, g));
             if let Some(secret) = secret {
-                engine.judge(self.search.rule_index, secret, haystack, verdicts);
+                engine.judge(self.search.rule_index, (secret, name), haystack, verdicts);
             }
             // Step past an empty match, or the search would stay put.
             let next = if end == start { end + 1 } else { end };
@@ -637,6 +687,20 @@ pub fn accept_secret(rule: &Rule, secret: &[u8]) -> bool {
     true
 }
 
+/// The `secret-assignment` name check: the identifier around the regex's
+/// `name` group must name a credential (`credential_names::judge_name`),
+/// and the value must fit it (`credential_names::value_fits`).
+fn assignment_fits(haystack: &[u8], name: Range<usize>, value: &[u8]) -> bool {
+    let name = credential_names::name_around(haystack, name);
+    match credential_names::judge_name(name) {
+        Some(kind) => {
+            let words = credential_names::split_words(name);
+            credential_names::value_fits(kind, &words, value)
+        }
+        None => false,
+    }
+}
+
 /// Result of running one rule over its own examples and counter-examples.
 #[derive(Debug)]
 pub struct ExampleFailure {
@@ -653,8 +717,16 @@ pub fn check_examples(rules: RuleSet) -> Result<Vec<ExampleFailure>> {
     let engine = Engine::new(rules)?;
     let mut failures = Vec::new();
     for (index, rule) in engine.rules().iter().enumerate() {
-        let matches_rule =
-            |text: &str| engine.find(text.as_bytes()).iter().any(|m| m.rule == index);
+        // A known test value (`sk_test_…`) still proves the regex: the
+        // example matched, it is only reported as suppressed.
+        let matches_rule = |text: &str| {
+            let found = engine.find_counted(text.as_bytes());
+            found.matches.iter().any(|m| m.rule == index)
+        };
+        let matches_as_test_value = |text: &str| {
+            let found = engine.find_counted(text.as_bytes());
+            found.test_values.iter().any(|(m, _)| m.rule == index)
+        };
         let mut record = |example: &str, missed: bool| {
             failures.push(ExampleFailure {
                 rule_id: rule.meta.id.clone(),
@@ -664,7 +736,7 @@ pub fn check_examples(rules: RuleSet) -> Result<Vec<ExampleFailure>> {
             })
         };
         for example in rule.examples.iter() {
-            if !matches_rule(example) {
+            if !matches_rule(example) && !matches_as_test_value(example) {
                 record(example, true);
             }
         }

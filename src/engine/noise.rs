@@ -80,7 +80,10 @@ pub fn looks_like_placeholder(secret: &[u8]) -> bool {
     {
         return true;
     }
-    if PLACEHOLDER_VALUES.iter().any(|v| lower == v.as_bytes()) || is_variable_reference(secret) {
+    if PLACEHOLDER_VALUES.iter().any(|v| lower == v.as_bytes())
+        || is_variable_reference(secret)
+        || is_format_field(secret)
+    {
         return true;
     }
     dominated_by_one_byte(secret) || has_sequential_run(secret, 8) || has_repeat_run(secret, 8)
@@ -93,6 +96,25 @@ fn is_variable_reference(secret: &[u8]) -> bool {
         && secret
             .get(1)
             .is_some_and(|&b| b.is_ascii_uppercase() || b == b'_' || b == b'(')
+}
+
+/// `{auth_token}`, `{0}`: a `str.format` / f-string field, filled in at run
+/// time (a rule that takes the value to the end of the line may hold the
+/// string's closing quotes: `password: {auth_token}'''`).
+fn is_format_field(secret: &[u8]) -> bool {
+    let end = secret
+        .iter()
+        .rposition(|b| !matches!(b, b'\'' | b'"'))
+        .map_or(0, |i| i + 1);
+    secret[..end]
+        .strip_prefix(b"{")
+        .and_then(|rest| rest.strip_suffix(b"}"))
+        .is_some_and(|name| {
+            !name.is_empty()
+                && name
+                    .iter()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.'))
+        })
 }
 
 /// More than half of the string is one byte (e.g. `sk-aaaaaaaaa…`).
@@ -164,6 +186,8 @@ mod tests {
             "$(cat /run/secrets/token)",
             "%s",
             "{0}",
+            "{auth_token}",
+            "{auth_token}'''",
         ] {
             assert!(looks_like_placeholder(p.as_bytes()), "{p}");
         }

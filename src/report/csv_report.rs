@@ -9,7 +9,7 @@ use std::io::{self, Write};
 use super::{Report, escape};
 use crate::finding::Finding;
 
-pub const HEADER: [&str; 16] = [
+pub const HEADER: [&str; 17] = [
     "rule_id",
     "rule_name",
     "severity",
@@ -26,6 +26,7 @@ pub const HEADER: [&str; 16] = [
     "author_name",
     "author_email",
     "date",
+    "confidence",
 ];
 
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
@@ -64,5 +65,6 @@ fn row(report: &Report, finding: &Finding) -> Vec<String> {
         report.shown_text(&field(|c| &c.author_name)).into_owned(),
         report.shown_text(&field(|c| &c.author_email)).into_owned(),
         field(|c| &c.date),
+        finding.confidence.to_string(),
     ]
 }

@@ -134,6 +134,7 @@ fn write_findings<'a>(
             paint.apply(&path(&finding.rule.id), |s| s.bold()),
             path(&finding.rule.name)
         )?;
+        writeln!(out, "    confidence {}", finding.confidence)?;
         writeln!(
             out,
             "    at {}:{}:{}",
@@ -285,6 +286,10 @@ fn summary_line(result: &ScanResult, paint: &Painter) -> String {
             "; {} suppressed: inline {inline}, config {config}, baseline {baseline}",
             result.suppressed.len()
         ));
+        let test_values = crate::suppress::test_value_count(&result.suppressed);
+        if test_values > 0 {
+            line.push_str(&format!(", known test values {test_values}"));
+        }
     }
     if stats.keylint_outputs > 0 {
         line.push_str(&format!(

@@ -61,6 +61,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 "inline": inline,
                 "config": config,
                 "baseline": baseline,
+                "test_value": crate::suppress::test_value_count(&result.suppressed),
             },
         },
         "skipped": skipped,
@@ -111,7 +112,11 @@ fn finding_json(report: &Report, finding: &Finding) -> Value {
         "snippet": report.shown_snippet(finding),
         "fingerprint": finding.fingerprint,
         "location_fingerprint": finding.location_fingerprint,
+        "confidence": finding.confidence,
     });
+    if let Some(what) = &finding.test_value {
+        value["test_value"] = json!(what);
+    }
     if let (Some(commit), Value::Object(map)) = (&finding.origin.commit, &mut value) {
         map.extend(commit_fields(report, commit));
     }

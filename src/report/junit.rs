@@ -75,6 +75,11 @@ fn testcase(report: &Report, finding: &Finding, suppressed_by: Option<&str>, xml
         escape(&finding.origin.path),
         finding.start.line
     );
+    let _ = writeln!(
+        xml,
+        "      <properties><property name=\"confidence\" value=\"{}\"/></properties>",
+        finding.confidence
+    );
     match suppressed_by {
         Some(reason) => {
             let _ = writeln!(

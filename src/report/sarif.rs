@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use super::{Report, sarif_level, security_severity};
 use crate::finding::Finding;
-use crate::rules::RuleMeta;
+use crate::rules::{Confidence, RuleMeta};
 use crate::suppress::Mechanism;
 
 const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -102,7 +102,8 @@ fn rule_json(rule: &RuleMeta) -> Value {
         "defaultConfiguration": {"level": sarif_level(rule.severity)},
         "properties": {
             "tags": ["security", "secret", rule.provider],
-            "precision": "high",
+            // GitHub sorts alerts by it (very-high, high, medium, low).
+            "precision": rule.confidence.as_str(),
             "problem.severity": sarif_level(rule.severity),
             "security-severity": security_severity(rule.severity),
         },
@@ -119,8 +120,14 @@ fn rule_json(rule: &RuleMeta) -> Value {
 
 fn result_json(report: &Report, finding: &Finding) -> Value {
     let rule_index = report.rules.iter().position(|r| r.id == finding.rule.id);
-    let mut properties =
-        json!({"secretFingerprint": finding.fingerprint, "severity": finding.rule.severity});
+    let mut properties = json!({
+        "secretFingerprint": finding.fingerprint,
+        "severity": finding.rule.severity,
+        "confidence": finding.confidence,
+    });
+    if let Some(what) = &finding.test_value {
+        properties["testValue"] = json!(what);
+    }
     if let (Some(commit), Value::Object(map)) = (&finding.origin.commit, &mut properties) {
         map.extend(super::json::commit_fields(report, commit));
     }
@@ -163,8 +170,19 @@ fn result_json(report: &Report, finding: &Finding) -> Value {
             },
         }],
         "partialFingerprints": {"keylint/v1": finding.location_fingerprint},
+        // SARIF 3.27.24: 0.0 (least) to 100.0 (most) relevant.
+        "rank": rank(finding.confidence),
         "properties": properties,
     })
+}
+
+/// A result's SARIF `rank` from its confidence.
+fn rank(confidence: Confidence) -> f64 {
+    match confidence {
+        Confidence::High => 90.0,
+        Confidence::Medium => 60.0,
+        Confidence::Low => 30.0,
+    }
 }
 
 /// `openai-project-key` -> `OpenaiProjectKey` (SARIF `name` is identifier-like).

@@ -19,7 +19,7 @@ use regex_automata::meta::Regex;
 use regex_syntax::hir::Hir;
 use serde::Serialize;
 
-pub use spec::{Confidence, KeywordScope, RuleKind, RuleSpec, Severity};
+pub use spec::{Confidence, FileKind, KeywordScope, RuleKind, RuleSpec, Severity};
 use spec::{RuleFile, check_spec};
 pub use validate::Validator;
 
@@ -47,6 +47,7 @@ struct BuiltinRule {
     fallback: bool,
     examples: &'static [Cow<'static, str>],
     counter_examples: &'static [Cow<'static, str>],
+    file_kinds: Option<&'static [FileKind]>,
     remediation: &'static str,
     description: Option<&'static str>,
     origin: &'static str,
@@ -101,6 +102,8 @@ pub struct Rule {
     pub fallback: bool,
     pub examples: Texts,
     pub counter_examples: Texts,
+    /// Only in files of these kinds (`RuleSpec::file_kinds`); every file if `None`.
+    pub file_kinds: Option<Cow<'static, [FileKind]>>,
     /// The file the rule came from, for error messages.
     pub origin: Cow<'static, str>,
 }
@@ -144,6 +147,18 @@ pub struct Compiled {
     pub regex: Regex,
     /// Index of the `secret` capture group, or `None` for the whole match.
     pub secret_group: Option<usize>,
+    /// Index of the `name` capture group (the key a value is assigned to,
+    /// for the `secret-assignment` validator's name check), if any.
+    pub name_group: Option<usize>,
+}
+
+impl Rule {
+    /// Whether the rule runs in a file of `kind`.
+    pub fn runs_in(&self, kind: FileKind) -> bool {
+        self.file_kinds
+            .as_ref()
+            .is_none_or(|kinds| kinds.contains(&kind))
+    }
 }
 
 impl Rule {
@@ -169,6 +184,7 @@ impl Rule {
             fallback: spec.fallback,
             examples: Cow::Borrowed(spec.examples),
             counter_examples: Cow::Borrowed(spec.counter_examples),
+            file_kinds: spec.file_kinds.map(Cow::Borrowed),
             origin: Cow::Borrowed(spec.origin),
         })
     }
@@ -231,13 +247,17 @@ fn compile_hir(hir: &Hir) -> Result<Compiled> {
                 .onepass(false),
         )
         .build_from_hir(hir)?;
-    let secret_group = regex
-        .group_info()
-        .pattern_names(regex_automata::PatternID::ZERO)
-        .position(|name| name == Some("secret"));
+    let group = |wanted: &str| {
+        regex
+            .group_info()
+            .pattern_names(regex_automata::PatternID::ZERO)
+            .position(|name| name == Some(wanted))
+    };
+    let (secret_group, name_group) = (group("secret"), group("name"));
     Ok(Compiled {
         regex,
         secret_group,
+        name_group,
     })
 }
 
@@ -311,6 +331,7 @@ pub fn compile_rule(spec: RuleSpec, origin: &str, eager: bool) -> Result<Rule> {
         fallback: spec.fallback,
         examples: owned(&spec.examples),
         counter_examples: owned(&spec.counter_examples),
+        file_kinds: spec.file_kinds.clone().map(Cow::Owned),
         pattern: Cow::Owned(pattern),
         shape: OnceLock::from(shape),
         compiled,

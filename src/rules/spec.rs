@@ -90,6 +90,26 @@ pub enum KeywordScope {
     File,
 }
 
+/// The kinds of file a rule may be limited to (`file_kinds`); which kind a
+/// path is: `engine::file_kinds::classify`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FileKind {
+    /// YAML, `.env`, properties, INI, TOML, `.conf`, `.cfg`, Terraform vars…
+    Config,
+    /// Shell scripts, Dockerfiles, Makefiles, CI scripts.
+    Shell,
+    /// Markdown, reStructuredText, plain text.
+    Docs,
+    /// Source code: JavaScript/TypeScript, Python, Go, Java, C#, Ruby…
+    Code,
+    /// JSON, XML, CSV and other data.
+    Data,
+    /// No extension keylint knows (`svc.env.local` is config, `notes` is other),
+    /// and standard input.
+    Other,
+}
+
 /// One `[[rule]]` table exactly as written in a rule file.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -131,6 +151,8 @@ pub struct RuleSpec {
     pub examples: Vec<String>,
     #[serde(default)]
     pub counter_examples: Vec<String>,
+    /// Only in files of these kinds (see `FileKind`); every file if unset.
+    pub file_kinds: Option<Vec<FileKind>>,
     pub remediation: String,
     pub description: Option<String>,
 }

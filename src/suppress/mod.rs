@@ -25,6 +25,9 @@ pub enum Mechanism {
     Inline,
     Config,
     Baseline,
+    /// A known public or test value (`rules/known-test-values.toml`).
+    #[serde(rename = "test_value")]
+    TestValue,
 }
 
 /// A finding that was not reported, and what suppressed it.
@@ -90,6 +93,9 @@ impl Suppressor {
     /// config, baseline); all are marked used, the first is reported.
     fn reasons(&self, finding: &Finding, usage: &mut Usage) -> Vec<(Mechanism, String)> {
         let mut reasons = Vec::new();
+        if let Some(what) = &finding.test_value {
+            reasons.push((Mechanism::TestValue, format!("known test value: {what}")));
+        }
         for marker in &finding.inline_markers {
             if self.marker_applies(marker, &finding.rule.id) {
                 usage
@@ -232,6 +238,14 @@ impl Suppressor {
 
 fn entries_of<T>(list: &[crate::config::AllowEntry<T>]) -> Vec<(usize, String)> {
     list.iter().map(|e| (e.line, e.text.clone())).collect()
+}
+
+/// Known test values set aside (counted apart from the team's allows).
+pub fn test_value_count(suppressed: &[Suppressed]) -> usize {
+    suppressed
+        .iter()
+        .filter(|s| s.mechanism == Mechanism::TestValue)
+        .count()
 }
 
 /// Counts for the summary line: (inline, config, baseline).
