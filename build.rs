@@ -18,10 +18,19 @@ mod spec;
 use spec::{RuleFile, RuleKind, RuleSpec, check_spec};
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // Read at run time, not baked in with `env!` when the script is
+    // compiled: a build script compiled for one checkout and run for
+    // another (a shared target directory) must read the rules beside the
+    // package it builds.
+    let root =
+        PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let root = root.as_path();
     println!("cargo:rerun-if-changed=src/rules/spec.rs");
     let rules_dir = root.join("rules");
     let mut files = toml_files(&rules_dir);
+    if files.is_empty() {
+        fail(&format!("no rule files in {}", rules_dir.display()));
+    }
     files.extend(toml_files(&rules_dir.join("providers")));
     files.sort();
     let mut out = String::from("static BUILTIN_RULES: &[BuiltinRule] = &[\n");
