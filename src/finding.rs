@@ -89,6 +89,10 @@ impl Finding {
         origin: &Origin,
         matches: &[RawMatch],
     ) -> Vec<Finding> {
+        // Called for every blob, most of which have no match: build nothing.
+        if matches.is_empty() {
+            return Vec::new();
+        }
         let mut cursor = PositionCursor::new(haystack);
         let all_secrets: Vec<Range<usize>> = matches.iter().map(|m| m.secret.clone()).collect();
         let copies = SecretCopies::new(haystack, &all_secrets);
