@@ -47,8 +47,7 @@ pub fn markdown(report: &Report) -> String {
             finding.origin.path, finding.start.line, finding.start.column
         );
         if let Some(commit) = &finding.origin.commit {
-            let short: String = commit.id.chars().take(10).collect();
-            let _ = write!(location, " @ {short}");
+            let _ = write!(location, " @ {}", super::short_id(&commit.id));
         }
         let _ = writeln!(
             md,
