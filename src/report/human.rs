@@ -13,7 +13,7 @@ use crate::rules::Severity;
 use crate::scan::ScanResult;
 use crate::sources::CommitInfo;
 use crate::sources::fs::SkipReason;
-use crate::suppress::Unused;
+use crate::suppress::{Mechanism, Unused};
 
 /// `--all-occurrences` places listed per finding (JSON lists them all).
 const MAX_OCCURRENCES_SHOWN: usize = 5;
@@ -281,7 +281,7 @@ fn summary_line(result: &ScanResult, paint: &Painter) -> String {
             "; {} suppressed: inline {inline}, config {config}, baseline {baseline}",
             result.suppressed.len()
         ));
-        let test_values = crate::suppress::test_value_count(&result.suppressed);
+        let test_values = crate::suppress::count(&result.suppressed, Mechanism::TestValue);
         if test_values > 0 {
             line.push_str(&format!(", known test values {test_values}"));
         }
