@@ -243,7 +243,10 @@ fn entries_of<T>(list: &[crate::config::AllowEntry<T>]) -> Vec<(usize, String)> 
 /// How many findings `mechanism` set aside (known test values are
 /// counted apart from the team's allows).
 pub fn count(suppressed: &[Suppressed], mechanism: Mechanism) -> usize {
-    suppressed.iter().filter(|s| s.mechanism == mechanism).count()
+    suppressed
+        .iter()
+        .filter(|s| s.mechanism == mechanism)
+        .count()
 }
 
 /// Counts for the summary line: (inline, config, baseline).
