@@ -102,17 +102,9 @@ impl SecretMasker {
         }
         values.sort_unstable();
         values.dedup();
-        let automaton = if values.is_empty() {
-            None
-        } else {
-            AhoCorasick::builder()
-                .match_kind(MatchKind::LeftmostLongest)
-                .build(&values)
-                .ok()
-        };
         SecretMasker {
+            automaton: longest_match_automaton(&values),
             replacements: values.iter().map(|v| redact(v)).collect(),
-            automaton,
         }
     }
 
@@ -143,6 +135,20 @@ impl SecretMasker {
         out.push_str(&text[copied..]);
         Cow::Owned(out)
     }
+}
+
+/// An automaton finding `values` (distinct, non-empty) in text, the
+/// longest where they overlap, so no mask leaves part of a longer secret
+/// shown; `None` without values.  Shared by `SecretMasker` and the snippet
+/// copies of `finding`.
+pub fn longest_match_automaton<V: AsRef<[u8]>>(values: &[V]) -> Option<AhoCorasick> {
+    if values.is_empty() {
+        return None;
+    }
+    AhoCorasick::builder()
+        .match_kind(MatchKind::LeftmostLongest)
+        .build(values)
+        .ok()
 }
 
 #[cfg(test)]
