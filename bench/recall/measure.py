@@ -84,7 +84,15 @@ ALIASES = {
     "azurestorage": ["azure"],
     "sonarqube": ["sonar"],
     "sonarcloud": ["sonar"],
+    # keylint spells some providers two ways (rules written apart): count both
     "crates": ["crates", "cratesio"],
+    "cratesio": ["crates", "cratesio"],
+    "box": ["box", "boxcom"],
+    "boxcom": ["box", "boxcom"],
+    "fly": ["fly", "flyio"],
+    "flyio": ["fly", "flyio"],
+    "iexcloud": ["iexcloud", "iexapis"],
+    "iexapis": ["iexcloud", "iexapis"],
     "npmtoken": ["npm"],
     "npmtokenv2": ["npm"],
     "ibmclouduserkey": ["ibm"],
@@ -151,9 +159,18 @@ def finding_matches(finding, targets):
     return False
 
 
+# Diagnostic only: the raw text with `name key` joined to `name_key` (how
+# many misses are the provider name and the key word being apart).
+JOIN_NAME_KEY = re.compile(
+    r"(?i)\b([a-z][a-z0-9]{2,})[ \t]+(?=(?:api[ _-]?)?(?:key|token|secret|id|pat|password|access)\b)")
+
+# A value of a synthetic look: a run like abcdef / 123456 / AAAAAA.
+SYNTHETIC = re.compile(r"(?i)abcdef|bcdefg|123456|234567|(.)\1{5,}|xxxx|fake|example|1a2b3c|a1b2c3")
+
 LAYOUTS = {
     "raw": ("example.txt", lambda text: text),
     "wrapped": ("config.py", lambda text: f'TOKEN = "{text}"\n'),
+    "joined": ("example.txt", lambda text: JOIN_NAME_KEY.sub(r"\1_", text)),
 }
 
 
@@ -221,12 +238,17 @@ def summary_cells(rs):
     anyw = sum(r["wrapped"]["any"] for r in rs)
     tv = sum((r["raw"]["test_value"] or r["wrapped"]["test_value"])
              and not (r["raw"]["provider"] or r["wrapped"]["provider"]) for r in rs)
-    return [n, raw, pct(raw, n), wr, pct(wr, n), either, pct(either, n), pct(anyr, n), pct(anyw, n), tv]
+    missed = [r for r in rs if not (r["raw"]["provider"] or r["wrapped"]["provider"])]
+    synthetic = sum(bool(SYNTHETIC.search(r["text"])) for r in missed)
+    joined = sum(r["raw"]["provider"] or r["wrapped"]["provider"] or r["joined"]["provider"] for r in rs)
+    return [n, raw, pct(raw, n), wr, pct(wr, n), either, pct(either, n), pct(anyr, n), pct(anyw, n), tv,
+            synthetic, pct(joined, n)]
 
 
 SUMMARY_HEAD = ("| examples | found raw | recall raw | found wrapped | recall wrapped | found either | "
-                "recall either | any rule raw | any rule wrapped | test value only |\n"
-                "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+                "recall either | any rule raw | any rule wrapped | test value only | misses synthetic-looking "
+                "| recall if name+key joined |\n"
+                "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 
 
 def row_line(label, cells, extra=()):
@@ -245,6 +267,19 @@ def provider_classes(rules):
         confs = sorted({r["confidence"] for r in rs if r["new"]})
         out[p] = (kind, "+".join(confs) if confs else "–", rs)
     return out
+
+
+def miss_cause(r):
+    text = r["text"].strip()
+    if SYNTHETIC.search(text):
+        return "synthetic"
+    if r["joined"]["provider"]:
+        return "apart"
+    if len([line for line in text.split("\n") if line.strip()]) > 1:
+        return "multiline"
+    if not re.search(r"[:=]", text):
+        return "noassign"
+    return "other"
 
 
 def report(rules, rows, sources):
@@ -281,7 +316,13 @@ def report(rules, rows, sources):
              "`TOKEN = \"<example>\"` in `config.py`; *found* = a reported finding by a rule of the "
              "mapped provider; *either* = found in one layout or the other; *any rule* = share with "
              "any reported finding (generic catch-alls included); *test value only* = matched by "
-             "the provider's rule but set aside as a known test value (not counted as found).\n")
+             "the provider's rule but set aside as a known test value (not counted as found); "
+             "*misses synthetic-looking* = missed examples whose text has a run like `abcdef`, `123456`, "
+             "`AAAAAA`, `xxxx`, `a1b2c3`, `fake`, `example` (values keylint's entropy floor and placeholder "
+             "filter are meant to drop); *recall if name+key joined* (diagnostic) = found in some "
+             "layout, counting also the raw text with `<name> <key word>` rewritten `<name>_<key word>` "
+             "(`zenrows token = …` -> `zenrows_token = …`): what the provider-name-then-key-name "
+             "rules lose to a space.\n")
 
     by_source = collections.Counter((r["source"], r["polarity"]) for r in rows)
     L.append("## Examples\n")
@@ -342,6 +383,26 @@ def report(rules, rows, sources):
         L.append(row_line(p, cells, [classes[p][1], f"{nf}/{len(prules)}"]))
         if cells[5] == 0 and len(rs) >= 3:
             worst.append((p, len(rs)))
+    L.append("")
+    L.append("## Why examples were missed (new-rule providers)\n")
+    L.append("A rough sort of every missed example, first match wins: *synthetic-looking* (see above); "
+             "*name and key word apart* (found once `<name> <key>` is joined); *multi-line* (the "
+             "provider name or the key name is on another line than the value: logs, XML, JSON, code); "
+             "*no `=` or `:`* (`zenrows key 0123…`: keylint's keyword rules want an assignment); "
+             "*other* (value shape or length differs from the rule, or the name is not the one the "
+             "rule expects).\n")
+    L.append("| source | missed | synthetic-looking | name and key word apart | multi-line | no = or : | other |")
+    L.append("|---|---:|---:|---:|---:|---:|---:|")
+    causes = collections.Counter()
+    for r in mapped:
+        if not (r["kprov"] & new_providers) or r["raw"]["provider"] or r["wrapped"]["provider"]:
+            continue
+        causes[(r["source"], miss_cause(r))] += 1
+        causes[("all", miss_cause(r))] += 1
+    kinds = ["synthetic", "apart", "multiline", "noassign", "other"]
+    for s in sorted({s for s, _ in causes}, key=lambda s: (s == "all", s)):
+        cs = [causes[(s, k)] for k in kinds]
+        L.append(f"| {s} | {sum(cs)} | " + " | ".join(map(str, cs)) + " |")
     L.append("")
     L.append("## Worst: recall 0 (either layout) with 3 or more examples\n")
     L.append(", ".join(f"{p} ({n})" for p, n in sorted(worst, key=lambda x: -x[1])) or "none")
