@@ -321,7 +321,7 @@ def report(rules, rows, sources):
              "`AAAAAA`, `xxxx`, `a1b2c3`, `fake`, `example` (values keylint's entropy floor and placeholder "
              "filter are meant to drop); *recall if name+key joined* (diagnostic) = found in some "
              "layout, counting also the raw text with `<name> <key word>` rewritten `<name>_<key word>` "
-             "(`zenrows token = …` -> `zenrows_token = …`): what the provider-name-then-key-name "
+             "(`acme token = …` -> `acme_token = …`): what the provider-name-then-key-name "
              "rules lose to a space.\n")
 
     by_source = collections.Counter((r["source"], r["polarity"]) for r in rows)
@@ -388,7 +388,7 @@ def report(rules, rows, sources):
     L.append("A rough sort of every missed example, first match wins: *synthetic-looking* (see above); "
              "*name and key word apart* (found once `<name> <key>` is joined); *multi-line* (the "
              "provider name or the key name is on another line than the value: logs, XML, JSON, code); "
-             "*no `=` or `:`* (`zenrows key 0123…`: keylint's keyword rules want an assignment); "
+             "*no `=` or `:`* (`acme key <value>`: keylint's keyword rules want an assignment); "
              "*other* (value shape or length differs from the rule, or the name is not the one the "
              "rule expects).\n")
     L.append("| source | missed | synthetic-looking | name and key word apart | multi-line | no = or : | other |")
