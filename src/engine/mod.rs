@@ -8,11 +8,13 @@
 //! entropy, placeholder and checksum filters.
 
 pub mod credential_names;
+pub mod credfiles;
 pub mod entropy;
 pub mod file_kinds;
+pub mod findings;
 pub mod known_values;
+pub mod markers;
 pub mod noise;
-pub mod position;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
