@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use keylint::config::Config;
+use keylint::app::config::Config;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -5,10 +5,11 @@
 
 use std::sync::LazyLock;
 
+use keylint::app::blob_scan::{BlobScanner, Collected};
 use keylint::engine::Engine;
+use keylint::model::Origin;
 use keylint::rules::RuleSet;
-use keylint::scan::ScanResult;
-use keylint::sources::Origin;
+use keylint::sources::{BlobSink, NoContext};
 use libfuzzer_sys::fuzz_target;
 
 static ENGINE: LazyLock<Engine> =
@@ -20,6 +21,10 @@ fuzz_target!(|data: &[u8]| {
         root_relative: "fuzz/input.txt".into(),
         commit: None,
     };
-    let mut result = ScanResult::default();
-    result.add_blob(&ENGINE, &origin, data);
+    let scanner = BlobScanner {
+        engine: &ENGINE,
+        collect_markers: true,
+    };
+    let mut result = Collected::default();
+    scanner.blob(&mut result, &origin, data, &NoContext);
 });

@@ -6,11 +6,12 @@
 
 use std::sync::LazyLock;
 
+use keylint::app::blob_scan::{BlobScanner, Collected};
 use keylint::engine::Engine;
+use keylint::model::Origin;
 use keylint::projects::{self, scope};
 use keylint::rules::RuleSet;
-use keylint::scan::ScanResult;
-use keylint::sources::Origin;
+use keylint::sources::{BlobSink, NoContext};
 use libfuzzer_sys::fuzz_target;
 
 static ENGINE: LazyLock<Engine> =
@@ -18,8 +19,15 @@ static ENGINE: LazyLock<Engine> =
 
 /// One name per file kind the extractors tell apart.
 const NAMES: &[&str] = &[
-    ".env", "run.sh", "app.ini", "config.json", "config.yaml", "config.toml", "app.py",
-    "notebook.ipynb", ".firebaserc",
+    ".env",
+    "run.sh",
+    "app.ini",
+    "config.json",
+    "config.yaml",
+    "config.toml",
+    "app.py",
+    "notebook.ipynb",
+    ".firebaserc",
 ];
 
 fuzz_target!(|data: &[u8]| {
@@ -33,7 +41,11 @@ fuzz_target!(|data: &[u8]| {
         root_relative: name.into(),
         commit: None,
     };
-    let mut result = ScanResult::default();
-    result.add_blob(&ENGINE, &origin, bytes);
+    let scanner = BlobScanner {
+        engine: &ENGINE,
+        collect_markers: true,
+    };
+    let mut result = Collected::default();
+    scanner.blob(&mut result, &origin, bytes, &NoContext);
     let _ = projects::check(ENGINE.rule_set(), &result.project_facts, None);
 });

@@ -7,11 +7,13 @@
 
 use std::sync::{Arc, LazyLock};
 
+use keylint::app::blob_scan::{BlobScanner, Collected};
 use keylint::engine::Engine;
+use keylint::model::Origin;
+use keylint::model::ScanResult;
 use keylint::report::{Format, Report, ReportOptions, escape};
 use keylint::rules::{RuleMeta, RuleSet};
-use keylint::scan::ScanResult;
-use keylint::sources::Origin;
+use keylint::sources::{BlobSink, NoContext};
 use libfuzzer_sys::fuzz_target;
 
 static ENGINE: LazyLock<Engine> =
@@ -39,14 +41,22 @@ fuzz_target!(|data: &[u8]| {
         root_relative: path,
         commit: None,
     };
-    let mut result = ScanResult::default();
-    result.add_blob(&ENGINE, &origin, &content);
+    let scanner = BlobScanner {
+        engine: &ENGINE,
+        collect_markers: true,
+    };
+    let mut result = Collected::default();
+    scanner.blob(&mut result, &origin, &content, &NoContext);
     if result.findings.is_empty() {
         return;
     }
     // Only the rules that found something: SARIF lists every rule it is
     // given, and writing 1,000 rules' metadata per input would leave the
     // fuzzer a few executions a second.
+    let result = ScanResult {
+        findings: result.findings,
+        ..ScanResult::default()
+    };
     let rules: Vec<Arc<RuleMeta>> = ENGINE
         .metas()
         .iter()
@@ -101,12 +111,19 @@ fn check(format: Format, out: &[u8], findings: usize) {
             // Newlines are keylint's own; everything unsafe from the input
             // must have been escaped.
             let raw = text.chars().find(|&c| c != '\n' && escape::is_unsafe(c));
-            assert!(raw.is_none(), "raw control character {raw:?} in human output");
+            assert!(
+                raw.is_none(),
+                "raw control character {raw:?} in human output"
+            );
         }
         Format::Github => {
             let commands = text.lines().filter(|l| l.starts_with("::")).count();
             assert_eq!(commands, findings, "one workflow command per finding");
-            assert_eq!(text.lines().count(), findings + 1, "the commands and a summary line");
+            assert_eq!(
+                text.lines().count(),
+                findings + 1,
+                "the commands and a summary line"
+            );
         }
     }
 }

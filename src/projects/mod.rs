@@ -25,11 +25,11 @@ use std::sync::{Arc, LazyLock};
 use regex::bytes::Regex;
 
 use crate::engine::noise::looks_like_placeholder;
-use crate::engine::position::LineCol;
-use crate::finding::{Finding, Related};
-use crate::report::redact::redact;
+use crate::model::position::LineCol;
+use crate::model::redact::redact;
+use crate::model::{CommitInfo, Origin};
+use crate::model::{Finding, Related};
 use crate::rules::{RuleKind, RuleMeta, RuleSet, Severity};
-use crate::sources::{CommitInfo, Origin};
 use inventory::{Inventory, KeyOwner};
 use scope::{FileKind, Scope, ScopeKind};
 

@@ -19,10 +19,11 @@ use std::sync::LazyLock;
 use base64::Engine as _;
 use regex::bytes::Regex;
 
-use crate::finding::Finding;
+use crate::engine::findings;
+use crate::model::Finding;
 
+use crate::model::Origin;
 use crate::rules::RuleSet;
-use crate::sources::Origin;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Provider {
@@ -94,7 +95,7 @@ pub fn evidence(rules: &RuleSet, origin: &Origin, bytes: &[u8]) -> Vec<Evidence>
                 primary,
                 label: label.to_string(),
                 value: value.to_string(),
-                at: Finding::locate(meta, bytes, origin, span),
+                at: findings::locate(meta, bytes, origin, span),
             });
         }
     };

@@ -6,34 +6,16 @@
 
 use std::io::{self, Write};
 
-use super::{Report, escape};
-use crate::finding::Finding;
-
-pub const HEADER: [&str; 17] = [
-    "rule_id",
-    "rule_name",
-    "severity",
-    "provider",
-    "path",
-    "line",
-    "column",
-    "end_line",
-    "end_column",
-    "secret",
-    "redacted",
-    "fingerprint",
-    "commit",
-    "author_name",
-    "author_email",
-    "date",
-    "confidence",
-];
+use super::escape;
+use super::shown::Report;
+use crate::model::Finding;
+use crate::model::own_output::CSV_HEADER;
 
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let mut writer = ::csv::WriterBuilder::new()
         .terminator(::csv::Terminator::CRLF)
         .from_writer(out);
-    writer.write_record(HEADER)?;
+    writer.write_record(CSV_HEADER)?;
     for finding in &report.result.findings {
         writer.write_record(
             row(report, finding)
@@ -46,8 +28,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 
 fn row(report: &Report, finding: &Finding) -> Vec<String> {
     let commit = finding.origin.commit.as_deref();
-    let field =
-        |f: fn(&crate::sources::CommitInfo) -> &str| commit.map(f).unwrap_or("").to_string();
+    let field = |f: fn(&crate::model::CommitInfo) -> &str| commit.map(f).unwrap_or("").to_string();
     vec![
         finding.rule.id.clone(),
         finding.rule.name.clone(),

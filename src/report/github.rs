@@ -11,8 +11,9 @@
 
 use std::io::{self, Write};
 
-use super::{Report, escape};
-use crate::finding::Finding;
+use super::escape;
+use super::shown::Report;
+use crate::model::Finding;
 use crate::rules::Severity;
 
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
@@ -60,6 +61,8 @@ fn annotation(report: &Report, finding: &Finding) -> String {
     .join(",");
     format!(
         "::{command} {properties}::{}",
-        escape::workflow_data(&escape::terminal(&super::finding_message(report, finding)))
+        escape::workflow_data(&escape::terminal(&super::shown::finding_message(
+            report, finding
+        )))
     )
 }

@@ -7,13 +7,15 @@ use std::io::{self, Write};
 
 use colored::{ColoredString, Colorize};
 
-use super::{Report, escape, human_bytes, plural, short_id};
-use crate::finding::Finding;
+use super::escape;
+use super::shown::{Report, plural, short_id};
+use crate::model::CommitInfo;
+use crate::model::Finding;
+use crate::model::ScanResult;
+use crate::model::SkipReason;
+use crate::model::size::human_bytes;
+use crate::model::{Mechanism, Unused};
 use crate::rules::Severity;
-use crate::scan::ScanResult;
-use crate::sources::CommitInfo;
-use crate::sources::fs::SkipReason;
-use crate::suppress::{Mechanism, Unused};
 
 /// `--all-occurrences` places listed per finding (JSON lists them all).
 const MAX_OCCURRENCES_SHOWN: usize = 5;
@@ -276,12 +278,13 @@ fn summary_line(result: &ScanResult, paint: &Painter) -> String {
         line.push_str(&paint.apply(&text, |s| s.red().bold()).to_string());
     }
     if !result.suppressed.is_empty() {
-        let (inline, config, baseline) = crate::suppress::counts(&result.suppressed);
+        let (inline, config, baseline) = crate::model::suppression::counts(&result.suppressed);
         line.push_str(&format!(
             "; {} suppressed: inline {inline}, config {config}, baseline {baseline}",
             result.suppressed.len()
         ));
-        let test_values = crate::suppress::count(&result.suppressed, Mechanism::TestValue);
+        let test_values =
+            crate::model::suppression::count(&result.suppressed, Mechanism::TestValue);
         if test_values > 0 {
             line.push_str(&format!(", known test values {test_values}"));
         }

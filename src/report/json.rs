@@ -6,11 +6,11 @@ use std::io::{self, Write};
 
 use serde_json::{Value, json};
 
-use super::Report;
-use crate::finding::Finding;
-use crate::sources::CommitInfo;
-use crate::sources::fs::SkipReason;
-use crate::suppress::Mechanism;
+use super::shown::Report;
+use crate::model::CommitInfo;
+use crate::model::Finding;
+use crate::model::Mechanism;
+use crate::model::SkipReason;
 
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -37,7 +37,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             json!({"path": skip.path, "reason": reason, "detail": detail})
         })
         .collect();
-    let (inline, config, baseline) = crate::suppress::counts(&result.suppressed);
+    let (inline, config, baseline) = crate::model::suppression::counts(&result.suppressed);
     let mut document = json!({
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "keylint", "version": env!("CARGO_PKG_VERSION")},
@@ -62,7 +62,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 "inline": inline,
                 "config": config,
                 "baseline": baseline,
-                "test_value": crate::suppress::count(&result.suppressed, Mechanism::TestValue),
+                "test_value": crate::model::suppression::count(&result.suppressed, Mechanism::TestValue),
             },
         },
         "skipped": skipped,

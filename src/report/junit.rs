@@ -12,8 +12,9 @@
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use super::{Report, escape};
-use crate::finding::Finding;
+use super::escape;
+use super::shown::Report;
+use crate::model::Finding;
 
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let result = report.result;

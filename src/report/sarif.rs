@@ -8,10 +8,10 @@ use std::io::{self, Write};
 
 use serde_json::{Value, json};
 
-use super::{Report, sarif_level, security_severity};
-use crate::finding::Finding;
+use super::shown::{Report, sarif_level, security_severity};
+use crate::model::Finding;
+use crate::model::Mechanism;
 use crate::rules::{Confidence, RuleMeta};
-use crate::suppress::Mechanism;
 
 const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const INFORMATION_URI: &str = "https://github.com/keylint/keylint";
@@ -222,11 +222,10 @@ mod limits {
     use serde_json::Value;
 
     use super::MAX_RESULTS_PER_RUN;
-    use crate::engine::Engine;
-    use crate::report::{Format, Report, ReportOptions};
+    use crate::engine::{Engine, findings};
+    use crate::model::{Origin, ScanResult};
+    use crate::report::shown::{Report, ReportOptions};
     use crate::rules::{RuleSet, Severity};
-    use crate::scan::ScanResult;
-    use crate::sources::Origin;
 
     const MAX_RULES_PER_RUN: usize = 25_000;
     const MAX_LOCATIONS_PER_RESULT: usize = 1_000;
@@ -243,17 +242,17 @@ mod limits {
         let text = "a = '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'\n\
                     b = 'AKIAQ4N2OFAKEI7CESOL'\n\
                     c = 'sk-proj-RUSXSjt3lXrFAKErY6ugT3BlbkFJAKPdWC1LSfLdCuT3bNJv'\n";
-        let mut seed = ScanResult::default();
         let origin = Origin {
             path: "seed.py".into(),
             root_relative: "seed.py".into(),
             commit: None,
         };
-        seed.add_blob(engine, &origin, text.as_bytes());
-        assert_eq!(seed.findings.len(), 3, "seed findings");
+        let matches = engine.find(text.as_bytes());
+        let seed = findings::from_matches(engine.metas(), text.as_bytes(), &origin, &matches);
+        assert_eq!(seed.len(), 3, "seed findings");
         let mut result = ScanResult::default();
         for i in 0..total {
-            let mut finding = seed.findings[i % 3].clone();
+            let mut finding = seed[i % 3].clone();
             let path = format!("dir{}/file{i}.py", i % 97);
             finding.origin = Origin {
                 path: path.clone(),
@@ -282,7 +281,7 @@ mod limits {
             },
         );
         let mut out = Vec::new();
-        report.write(Format::Sarif, &mut out).unwrap();
+        super::write(&report, &mut out).unwrap();
         serde_json::from_slice(&out).unwrap()
     }
 

@@ -11,8 +11,8 @@ use std::fs::OpenOptions;
 use std::io::{self, Write};
 use std::path::Path;
 
-use super::Report;
 use super::escape::{markdown_code, markdown_text};
+use super::shown::Report;
 
 /// GitHub caps a step's summary at 1 MiB; past this many rows the table
 /// stops and says how many were left out.
@@ -48,7 +48,7 @@ pub fn markdown(report: &Report) -> String {
             finding.origin.path, finding.start.line, finding.start.column
         );
         if let Some(commit) = &finding.origin.commit {
-            let _ = write!(location, " @ {}", super::short_id(&commit.id));
+            let _ = write!(location, " @ {}", super::shown::short_id(&commit.id));
         }
         let _ = writeln!(
             md,

@@ -108,37 +108,48 @@ pub struct Rule {
     pub origin: Cow<'static, str>,
 }
 
-/// A rule's parsed regex and what the engine's search plan reads off it.
-#[derive(Debug)]
-struct Shape {
-    hir: Hir,
+/// Where the engine searches for a rule's matches, read off its regex.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SearchScope {
+    /// The whole buffer: its keywords may lie outside its matches
+    /// (`KeywordScope::File`), or a match may span lines.
+    Buffer,
     /// Its keywords are part of its matches (`KeywordScope::Line`) and no
     /// match spans a line break (`matches_within_a_line`): the engine runs
     /// the regex only on the lines where a keyword occurs.
-    line_local: bool,
-    /// A line-local rule whose matches start at a line start (`(?m)^…`):
-    /// the engine tries it only there, anchored, so a line that can't
-    /// match costs a few bytes rather than a scan of the whole line.
-    line_anchored: bool,
-    /// A line-local rule whose every match starts with one of its keywords
+    KeywordLines,
+    /// Line-local, and every match starts at a line start (`(?m)^…`): the
+    /// engine tries it only there, anchored, so a line that can't match
+    /// costs a few bytes rather than a scan of the whole line.
+    LineStarts,
+    /// Line-local, and every match starts with one of its keywords
     /// (`starts_with_a_keyword`): the engine tries it only at its keyword
     /// hits, anchored.
-    keyword_anchored: bool,
+    KeywordHits,
 }
 
-/// Parse `pattern` and derive its search-plan flags.
+/// A rule's parsed regex and where the engine searches for it.
+#[derive(Debug)]
+struct Shape {
+    hir: Hir,
+    scope: SearchScope,
+}
+
+/// Parse `pattern` and derive where it is searched.
 fn shape_of(pattern: &str, keywords: &[Cow<'_, str>], scope: KeywordScope) -> Result<Shape> {
     let hir = parse_pattern(pattern)?;
     let line_local =
         scope == KeywordScope::Line && !pattern.is_empty() && matches_within_a_line(&hir);
-    let line_anchored = line_local && starts_at_a_line_start(&hir);
-    let keyword_anchored = line_local && !line_anchored && starts_with_a_keyword(&hir, keywords);
-    Ok(Shape {
-        hir,
-        line_local,
-        line_anchored,
-        keyword_anchored,
-    })
+    let scope = if !line_local {
+        SearchScope::Buffer
+    } else if starts_at_a_line_start(&hir) {
+        SearchScope::LineStarts
+    } else if starts_with_a_keyword(&hir, keywords) {
+        SearchScope::KeywordHits
+    } else {
+        SearchScope::KeywordLines
+    };
+    Ok(Shape { hir, scope })
 }
 
 /// A rule's regex, compiled.
@@ -199,19 +210,24 @@ impl Rule {
         })
     }
 
-    /// See `Shape::line_local`.
+    /// Where the engine searches for this rule's matches.
+    pub fn search_scope(&self) -> SearchScope {
+        self.shape().scope
+    }
+
+    /// Searched only on lines (any scope but `Buffer`).
     pub fn line_local(&self) -> bool {
-        self.shape().line_local
+        self.search_scope() != SearchScope::Buffer
     }
 
-    /// See `Shape::line_anchored`.
+    /// See `SearchScope::LineStarts`.
     pub fn line_anchored(&self) -> bool {
-        self.shape().line_anchored
+        self.search_scope() == SearchScope::LineStarts
     }
 
-    /// See `Shape::keyword_anchored`.
+    /// See `SearchScope::KeywordHits`.
     pub fn keyword_anchored(&self) -> bool {
-        self.shape().keyword_anchored
+        self.search_scope() == SearchScope::KeywordHits
     }
 
     /// The compiled regex.  Built-in rules compile on first use

@@ -22,34 +22,9 @@ use anyhow::{Context, anyhow, bail};
 use ignore::{DirEntry, WalkBuilder, WalkState};
 
 use super::read::{self, FileRead, is_inherited_stream, pseudo_filesystem, special_kind};
-use super::{Origin, git_index};
-
-#[derive(Debug, Clone)]
-pub struct WalkOptions {
-    pub follow_symlinks: bool,
-    pub respect_ignore_files: bool,
-    /// Do not descend into directories on another file system than their
-    /// root's (`--one-file-system`).
-    pub one_file_system: bool,
-    pub threads: usize,
-    pub max_file_size: u64,
-    pub include_binary: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SkipReason {
-    Binary,
-    TooLarge {
-        size: u64,
-        limit: u64,
-    },
-    Unreadable(String),
-    /// A symbolic link, not followed without `--follow`.
-    Symlink,
-    /// Not a regular file (a FIFO, socket or device), or a directory on a
-    /// kernel pseudo-filesystem; the text says which.
-    Special(String),
-}
+use super::{WalkOptions, git_index};
+use crate::model::origin::display_path;
+use crate::model::{Origin, SkipReason};
 
 /// What the walker hands to the scan for each path it meets.
 pub enum WalkEvent {
@@ -153,17 +128,6 @@ fn repository_root(dir: &Path) -> Option<PathBuf> {
     dir.ancestors()
         .find(|candidate| candidate.join(".git").exists())
         .map(Path::to_path_buf)
-}
-
-/// A path as reports show it: without the walker's leading `./`, the same
-/// in findings, skips and warnings.
-pub fn display_path(path: &Path) -> String {
-    let text = path.to_string_lossy();
-    match text.strip_prefix("./") {
-        Some("") => ".".to_string(),
-        Some(rest) => rest.to_string(),
-        None => text.into_owned(),
-    }
 }
 
 fn slash_path(path: &Path) -> String {

@@ -19,18 +19,14 @@ use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
 
 use anyhow::{Context, Result, anyhow};
 use git2::{ObjectType, Oid, Repository, RepositoryOpenFlags, Sort};
 use rayon::prelude::*;
 
-use super::fs::SkipReason;
-use super::{CommitInfo, Occurrence, Origin, looks_binary};
-use crate::engine::Engine;
-use crate::finding::Finding;
-use crate::progress::Progress;
-use crate::scan::ScanResult;
+use super::progress::Progress;
+use super::{Batch, BlobContext, BlobSink, ReadLog, Scanned, looks_binary};
+use crate::model::{CommitInfo, Finding, Occurrence, Origin, SkipReason};
 
 /// Every LFS pointer file starts with this line (spec v1).
 const LFS_POINTER_PREFIX: &[u8] = b"version https://git-lfs.github.com/spec/v1";
@@ -54,8 +50,6 @@ pub struct HistoryOptions {
     pub max_file_size: u64,
     pub include_binary: bool,
     pub progress: bool,
-    /// Record every allow marker seen (for `--report-unused`).
-    pub collect_markers: bool,
 }
 
 /// Open the repository at or above `path` (work tree, worktree, bare).
@@ -84,8 +78,7 @@ fn reopen_path(repo: &Repository) -> PathBuf {
     repo.path().to_path_buf()
 }
 
-pub fn scan_history(engine: &Engine, options: &HistoryOptions) -> Result<ScanResult> {
-    let started = Instant::now();
+pub fn scan_history<S: BlobSink>(sink: &S, options: &HistoryOptions) -> Result<Scanned<S::Batch>> {
     let repo = open_repository(&options.repo)?;
     // Each tree and blob is read once: libgit2's object cache would only
     // hold objects that are never asked for again.
@@ -108,7 +101,7 @@ pub fn scan_history(engine: &Engine, options: &HistoryOptions) -> Result<ScanRes
     // Every warning the commit walk gives is an object it could not read.
     let mut unreadable = (warnings.len() - before_walk) as u64;
     let context = ScanContext {
-        engine,
+        sink,
         commits: &commits,
         options,
         progress: &progress,
@@ -144,31 +137,31 @@ pub fn scan_history(engine: &Engine, options: &HistoryOptions) -> Result<ScanRes
         let scanned = scanner.join().expect("the scanning thread does not panic");
         (scanned, trees_walked)
     });
-    let mut result = scanned?;
+    let mut scanned = scanned?;
     progress.finish();
-    unreadable += result.stats.skipped_unreadable;
-    warnings.append(&mut result.warnings);
-    if unreadable > 0 && !read_any_blob(&result) {
+    let log = &mut scanned.log;
+    unreadable += log.stats.skipped_unreadable;
+    warnings.append(&mut log.warnings);
+    if unreadable > 0 && !read_any_blob(log) {
         return Err(nothing_readable(&options.repo, &warnings));
     }
-    keep_first_introduction(&mut result.findings, &commits);
+    log.warnings = warnings;
+    log.stats.commits_walked = commits.len() as u64;
+    log.stats.trees_walked = trees_walked;
+    let findings = scanned.batch.findings_mut();
+    keep_first_introduction(findings, &commits);
     if options.all_occurrences {
-        add_occurrences(&repo, &commits, &mut result);
+        add_occurrences(&repo, &commits, findings);
     }
-    result.warnings = warnings;
-    result.stats.commits_walked = commits.len() as u64;
-    result.stats.trees_walked = trees_walked;
-    result.sort();
-    result.elapsed = started.elapsed();
-    Ok(result)
+    Ok(scanned)
 }
 
 /// Whether any blob's content was read (scanned, or skipped for what it
 /// holds or its size): with damage and none, the scan saw nothing.
-fn read_any_blob(result: &ScanResult) -> bool {
-    let stats = &result.stats;
+fn read_any_blob(log: &ReadLog) -> bool {
+    let stats = &log.stats;
     stats.blobs_scanned + stats.skipped_binary + stats.lfs_pointers_skipped > 0
-        || !result.skipped.is_empty()
+        || !log.skipped.is_empty()
 }
 
 /// Exit 2, naming every unreadable object: never "no secrets found".
@@ -679,15 +672,15 @@ impl HandlePool {
 }
 
 /// What every worker reads.
-struct ScanContext<'a> {
-    engine: &'a Engine,
+struct ScanContext<'a, S> {
+    sink: &'a S,
     commits: &'a [Oid],
     options: &'a HistoryOptions,
     progress: &'a Progress,
 }
 
-impl ScanContext<'_> {
-    fn scan(&self, repo_path: &Path, batches: Receiver<Vec<BlobJob>>) -> Result<ScanResult> {
+impl<S: BlobSink> ScanContext<'_, S> {
+    fn scan(&self, repo_path: &Path, batches: Receiver<Vec<BlobJob>>) -> Result<Scanned<S::Batch>> {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(self.options.threads.max(1))
             .build()
@@ -696,75 +689,56 @@ impl ScanContext<'_> {
             path: repo_path.to_path_buf(),
             free: Mutex::new(Vec::new()),
         };
+        let empty = || Scanned {
+            log: ReadLog::default(),
+            batch: S::Batch::default(),
+        };
         let result = pool.install(|| {
             batches
                 .into_iter()
                 .par_bridge()
-                .fold(self.empty_result(), |mut acc, batch| {
+                .fold(empty, |mut acc, batch| {
                     let scanned = handles.with(|repo| {
                         for job in &batch {
                             self.scan_blob(repo, job, &mut acc);
                         }
                     });
                     if let Err(e) = scanned {
-                        acc.warnings
+                        acc.log
+                            .warnings
                             .push(format!("cannot open the repository: {}", e.message()));
                     }
                     acc
                 })
-                .reduce(ScanResult::default, |mut a, b| {
-                    a.merge(b);
+                .reduce(empty, |mut a, b| {
+                    a.log.merge(b.log);
+                    a.batch.merge(b.batch);
                     a
                 })
         });
         Ok(result)
     }
 
-    fn empty_result(&self) -> impl Fn() -> ScanResult + Sync + Send {
-        let collect_markers = self.options.collect_markers;
-        move || ScanResult {
-            collect_markers,
-            ..ScanResult::default()
-        }
-    }
-
-    fn scan_blob(&self, repo: &Repository, job: &BlobJob, acc: &mut ScanResult) {
+    fn scan_blob(&self, repo: &Repository, job: &BlobJob, acc: &mut Scanned<S::Batch>) {
         let origin = Origin {
             path: job.path.to_string(),
             root_relative: job.path.to_string(),
             commit: None,
         };
-        let before = (
-            acc.findings.len(),
-            acc.identifiers.len(),
-            acc.project_facts.len(),
-        );
-        let size = self.read_and_scan(repo, job, &origin, acc);
-        let new_findings = acc.findings.len() - before.0;
-        let new_facts = acc.project_facts.len() - before.2;
-        if new_findings + (acc.identifiers.len() - before.1) + new_facts > 0 {
-            let info = commit_info(repo, self.commits[job.commit as usize], job.oid);
-            let fresh = acc.findings[before.0..]
-                .iter_mut()
-                .chain(acc.identifiers[before.1..].iter_mut());
-            for finding in fresh {
-                finding.origin.commit = Some(info.clone());
-            }
-            for facts in &mut acc.project_facts[before.2..] {
-                facts.attach_commit(&info);
-            }
-        }
+        let (size, new_findings) = self.read_and_scan(repo, job, &origin, acc);
         self.progress.blob_scanned(size, new_findings);
     }
 
-    /// Read one blob and run the engine on it; returns its size.
+    /// Read one blob and hand it to the sink; returns its size and how
+    /// many findings it produced.
     fn read_and_scan(
         &self,
         repo: &Repository,
         job: &BlobJob,
         origin: &Origin,
-        acc: &mut ScanResult,
-    ) -> u64 {
+        acc: &mut Scanned<S::Batch>,
+    ) -> (u64, usize) {
+        let log = &mut acc.log;
         let read = |e: git2::Error| {
             format!(
                 "cannot read blob {} ({} in commit {}): {}; not scanned",
@@ -776,33 +750,54 @@ impl ScanContext<'_> {
         };
         let odb = match repo.odb() {
             Ok(odb) => odb,
-            Err(e) => return unreadable(acc, read(e)),
+            Err(e) => return (unreadable(log, read(e)), 0),
         };
         match odb.read_header(job.oid) {
             Ok((size, _)) if size as u64 > self.options.max_file_size => {
                 let (size, limit) = (size as u64, self.options.max_file_size);
-                acc.add_skip(origin, SkipReason::TooLarge { size, limit });
-                return 0;
+                log.skip(origin, SkipReason::TooLarge { size, limit });
+                return (0, 0);
             }
             Ok(_) => {}
-            Err(e) => return unreadable(acc, read(e)),
+            Err(e) => return (unreadable(log, read(e)), 0),
         }
         let object = match odb.read(job.oid) {
             Ok(object) => object,
-            Err(e) => return unreadable(acc, read(e)),
+            Err(e) => return (unreadable(log, read(e)), 0),
         };
         // UTF-16 text (PowerShell's files) is scanned as UTF-8, as in `scan`.
         let bytes = &*super::text::decoded(object.data());
+        let mut found = 0;
         if bytes.len() <= LFS_POINTER_MAX_SIZE && bytes.starts_with(LFS_POINTER_PREFIX) {
-            acc.stats.lfs_pointers_skipped += 1;
+            log.stats.lfs_pointers_skipped += 1;
         } else if !self.options.include_binary && looks_binary(bytes) {
             // Counted, not listed: a history holds thousands of images.
-            acc.stats.skipped_binary += 1;
+            log.stats.skipped_binary += 1;
         } else {
-            acc.stats.blobs_scanned += 1;
-            acc.add_blob(self.engine, origin, bytes);
+            log.stats.blobs_scanned += 1;
+            log.scanned(bytes);
+            let context = HistoryBlob {
+                repo,
+                commit: self.commits[job.commit as usize],
+                blob: job.oid,
+            };
+            found = self.sink.blob(&mut acc.batch, origin, bytes, &context);
         }
-        bytes.len() as u64
+        (bytes.len() as u64, found)
+    }
+}
+
+/// A history blob: the commit it is reported at is read only when the
+/// sink asks (for the few blobs with findings).
+struct HistoryBlob<'r> {
+    repo: &'r Repository,
+    commit: Oid,
+    blob: Oid,
+}
+
+impl BlobContext for HistoryBlob<'_> {
+    fn commit(&self) -> Option<Arc<CommitInfo>> {
+        Some(commit_info(self.repo, self.commit, self.blob))
     }
 }
 
@@ -833,9 +828,9 @@ fn keep_first_introduction(findings: &mut Vec<Finding>, commits: &[Oid]) {
     });
 }
 
-fn unreadable(acc: &mut ScanResult, warning: String) -> u64 {
-    acc.stats.skipped_unreadable += 1;
-    acc.warnings.push(warning);
+fn unreadable(log: &mut ReadLog, warning: String) -> u64 {
+    log.stats.skipped_unreadable += 1;
+    log.warnings.push(warning);
     0
 }
 
@@ -890,9 +885,8 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 /// `--all-occurrences`: for each blob with a finding, every other commit
 /// and path that carries it.  A second walk, memoised per tree, so each
 /// distinct tree is read once more at most.
-fn add_occurrences(repo: &Repository, commits: &[Oid], result: &mut ScanResult) {
-    let targets: HashSet<Oid> = result
-        .findings
+fn add_occurrences(repo: &Repository, commits: &[Oid], findings: &mut [Finding]) {
+    let targets: HashSet<Oid> = findings
         .iter()
         .filter_map(|f| f.origin.commit.as_ref())
         .filter_map(|c| Oid::from_str(&c.blob).ok())
@@ -915,7 +909,7 @@ fn add_occurrences(repo: &Repository, commits: &[Oid], result: &mut ScanResult) 
         }
     }
     let mut updated: HashMap<String, Arc<CommitInfo>> = HashMap::new();
-    for finding in &mut result.findings {
+    for finding in findings.iter_mut() {
         let Some(info) = &finding.origin.commit else {
             continue;
         };

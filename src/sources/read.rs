@@ -15,9 +15,11 @@ use std::path::Path;
 
 use rustix::fs::OFlags;
 
-use super::fs::{SkipReason, WalkOptions};
-use super::text::decode_text;
+use super::WalkOptions;
 use super::looks_binary;
+use super::text::decode_text;
+use crate::model::SkipReason;
+use crate::model::origin::display_path;
 
 /// A file's bytes, and a warning when it changed while it was read.
 pub struct FileRead {
@@ -44,7 +46,7 @@ pub fn read_file(path: &Path, follow: bool, options: &WalkOptions) -> Result<Fil
     let changed = (size != 0 && read != size).then(|| {
         format!(
             "{} changed while it was read ({size} bytes when opened, {read} read): scanned what was read",
-            super::fs::display_path(path)
+            display_path(path)
         )
     });
     let data = finish(bytes, options)?;

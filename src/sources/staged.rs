@@ -11,17 +11,14 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
 
 use anyhow::{Result, anyhow};
 use git2::{DiffOptions, ObjectType, Oid, Patch, Repository, Tree};
 
-use super::fs::SkipReason;
 use super::git::open_repository;
 use super::git_index::{self, CacheTree, IndexEntry, IndexFile};
-use super::{Origin, looks_binary};
-use crate::engine::Engine;
-use crate::scan::ScanResult;
+use super::{Batch, BlobContext, BlobSink, ReadLog, Scanned, looks_binary};
+use crate::model::{Origin, SkipReason};
 
 #[derive(Debug, Clone)]
 pub struct StagedOptions {
@@ -30,8 +27,6 @@ pub struct StagedOptions {
     pub whole_files: bool,
     pub max_file_size: u64,
     pub include_binary: bool,
-    /// Record every allow marker seen (for `--report-unused`).
-    pub collect_markers: bool,
 }
 
 /// One staged file: its index blob and the HEAD blob it replaces (if any).
@@ -41,8 +36,7 @@ struct StagedFile {
     old: Option<Oid>,
 }
 
-pub fn scan_staged(engine: &Engine, options: &StagedOptions) -> Result<ScanResult> {
-    let started = Instant::now();
+pub fn scan_staged<S: BlobSink>(sink: &S, options: &StagedOptions) -> Result<Scanned<S::Batch>> {
     let repo = open_repository(&options.repo)?;
     if repo.is_bare() {
         return Err(anyhow!(
@@ -52,13 +46,14 @@ pub fn scan_staged(engine: &Engine, options: &StagedOptions) -> Result<ScanResul
     }
     // Objects read here come from git itself; re-hashing them is waste.
     git2::opts::strict_hash_verification(false);
-    let mut result = ScanResult::default();
+    let mut scanned = Scanned {
+        log: ReadLog::default(),
+        batch: S::Batch::default(),
+    };
     for file in staged_files(&repo)? {
-        scan_file(&repo, engine, options, &file, &mut result);
+        scan_file(&repo, sink, options, &file, &mut scanned);
     }
-    result.sort();
-    result.elapsed = started.elapsed();
-    Ok(result)
+    Ok(scanned)
 }
 
 /// Whether the repository at `path` has no commit yet (an unborn HEAD):
@@ -227,22 +222,23 @@ impl<'a> IndexDiff<'a> {
     }
 }
 
-fn scan_file(
+fn scan_file<S: BlobSink>(
     repo: &Repository,
-    engine: &Engine,
+    sink: &S,
     options: &StagedOptions,
     file: &StagedFile,
-    result: &mut ScanResult,
+    scanned: &mut Scanned<S::Batch>,
 ) {
     let origin = Origin {
         path: file.path.clone(),
         root_relative: file.path.clone(),
         commit: None,
     };
+    let log = &mut scanned.log;
     let blob = match repo.find_blob(file.new) {
         Ok(blob) => blob,
         Err(e) => {
-            result.add_skip(&origin, SkipReason::Unreadable(e.message().to_string()));
+            log.skip(&origin, SkipReason::Unreadable(e.message().to_string()));
             return;
         }
     };
@@ -253,36 +249,36 @@ fn scan_file(
     let bytes = &*decoded;
     if bytes.len() as u64 > options.max_file_size {
         let (size, limit) = (bytes.len() as u64, options.max_file_size);
-        result.add_skip(&origin, SkipReason::TooLarge { size, limit });
+        log.skip(&origin, SkipReason::TooLarge { size, limit });
         return;
     }
     if !options.include_binary && looks_binary(bytes) {
-        result.add_skip(&origin, SkipReason::Binary);
+        log.skip(&origin, SkipReason::Binary);
         return;
     }
-    let mut local = ScanResult {
-        collect_markers: options.collect_markers,
-        ..ScanResult::default()
+    log.scanned(bytes);
+    let context = StagedContext {
+        repo,
+        blob: &blob,
+        old: file.old.filter(|_| !options.whole_files && !transcoded),
     };
-    local.add_blob(engine, &origin, bytes);
-    let anything = !local.findings.is_empty() || !local.markers.is_empty();
-    if !options.whole_files
-        && !transcoded
-        && anything
-        && let Some(old) = file.old
-    {
-        let added = added_lines(repo, old, &blob);
-        let is_added = |line: usize| added.binary_search(&line).is_ok();
-        local
-            .findings
-            .retain(|f| (f.start.line..=f.end.line).any(is_added));
-        // A marker on an untouched line guards no finding of this commit:
-        // `--report-unused` must not call it unused.
-        local
-            .markers
-            .retain(|(_, line, _)| is_added(*line) || is_added(line + 1));
+    let mut local = S::Batch::default();
+    sink.blob(&mut local, &origin, bytes, &context);
+    scanned.batch.merge(local);
+}
+
+/// A staged blob's changed lines, from a diff against the HEAD blob it
+/// replaces (`old`; `None` when every line counts).
+struct StagedContext<'r> {
+    repo: &'r Repository,
+    blob: &'r git2::Blob<'r>,
+    old: Option<Oid>,
+}
+
+impl BlobContext for StagedContext<'_> {
+    fn changed_lines(&self) -> Option<Vec<usize>> {
+        self.old.map(|old| added_lines(self.repo, old, self.blob))
     }
-    result.merge(local);
 }
 
 /// Line numbers (1-based, sorted) in `new` that are not in the HEAD blob

@@ -12,8 +12,8 @@ use std::path::Path;
 use anyhow::{Context, Result, anyhow, bail};
 use serde::{Deserialize, Serialize};
 
-use crate::finding::Finding;
-use crate::report::redact::redact;
+use crate::model::Finding;
+use crate::model::redact::redact;
 
 pub const BASELINE_VERSION: u32 = 1;
 

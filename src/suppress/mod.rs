@@ -5,55 +5,33 @@
 //! `--show-suppressed`), and every allow that suppressed nothing can be
 //! listed with `--report-unused`.
 
+pub mod allow;
 pub mod baseline;
 pub mod inline;
 
 use std::collections::HashSet;
 use std::path::PathBuf;
 
-use serde::Serialize;
-
-use crate::config::Config;
-use crate::finding::Finding;
-use crate::scan::ScanResult;
+use crate::model::marker::{InlineMarker, MarkerKind};
+use crate::model::{Finding, Mechanism, Suppressed, Unused};
+use allow::{AllowEntry, AllowList};
 use baseline::Baseline;
-use inline::InlineMarker;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Mechanism {
-    Inline,
-    Config,
-    Baseline,
-    /// A known public or test value (`rules/known-test-values.toml`).
-    #[serde(rename = "test_value")]
-    TestValue,
-}
-
-/// A finding that was not reported, and what suppressed it.
-#[derive(Debug, Clone)]
-pub struct Suppressed {
-    pub finding: Finding,
-    pub mechanism: Mechanism,
-    /// Human-readable: which marker, config entry or baseline.
-    pub reason: String,
-}
-
-/// An allow that suppressed nothing in this run.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Unused {
-    pub mechanism: Mechanism,
-    /// `file:line` of the allow (config entry, marker) or the baseline file.
-    pub location: String,
-    pub text: String,
-}
 
 pub struct Suppressor {
-    pub config: Config,
+    pub allow: AllowList,
     pub baseline: Option<(PathBuf, Baseline)>,
     /// Honour gitleaks / detect-secrets / trufflehog markers.
     pub foreign_markers: bool,
     pub known_rules: HashSet<String>,
+}
+
+/// The suppress stage's verdicts.
+#[derive(Debug, Default)]
+pub struct Decided {
+    pub kept: Vec<Finding>,
+    pub suppressed: Vec<Suppressed>,
+    /// Allows that suppressed nothing.
+    pub unused: Vec<Unused>,
 }
 
 /// Which allows matched at least once.
@@ -69,24 +47,29 @@ struct Usage {
 }
 
 impl Suppressor {
-    /// Move suppressed findings out of `result.findings` into
-    /// `result.suppressed`; return the allows that suppressed nothing.
-    pub fn apply(&self, result: &mut ScanResult) -> Vec<Unused> {
+    /// Split `findings` into those kept and those suppressed (with the
+    /// reason); `markers` (every marker seen, when collected) and the
+    /// allows tell which allows suppressed nothing.
+    pub fn apply(
+        &self,
+        findings: Vec<Finding>,
+        markers: &[(String, usize, MarkerKind)],
+    ) -> Decided {
         let mut usage = Usage::default();
-        let mut kept = Vec::new();
-        for finding in std::mem::take(&mut result.findings) {
+        let mut decided = Decided::default();
+        for finding in findings {
             let reasons = self.reasons(&finding, &mut usage);
             match reasons.into_iter().next() {
-                Some((mechanism, reason)) => result.suppressed.push(Suppressed {
+                Some((mechanism, reason)) => decided.suppressed.push(Suppressed {
                     finding,
                     mechanism,
                     reason,
                 }),
-                None => kept.push(finding),
+                None => decided.kept.push(finding),
             }
         }
-        result.findings = kept;
-        self.unused(result, &usage)
+        decided.unused = self.unused(markers, &usage);
+        decided
     }
 
     /// Every mechanism that covers `finding`, in precedence order (inline,
@@ -133,18 +116,15 @@ impl Suppressor {
     }
 
     fn config_reasons(&self, finding: &Finding, usage: &mut Usage) -> Vec<String> {
-        let config = &self.config;
-        let file = config
-            .path
-            .as_ref()
-            .map_or_else(String::new, |p| p.display().to_string());
+        let config = &self.allow;
+        let file = config.file_name();
         let mut reasons = Vec::new();
         if let Some(relative) = finding
             .origin
             .root_relative
             .strip_prefix(&config.path_prefix)
         {
-            for (index, entry) in config.allow_paths.iter().enumerate() {
+            for (index, entry) in config.paths.iter().enumerate() {
                 if entry.matcher.is_match(relative) {
                     usage.paths.insert(index);
                     reasons.push(format!(
@@ -154,21 +134,21 @@ impl Suppressor {
                 }
             }
         }
-        for (index, entry) in config.allow_regexes.iter().enumerate() {
+        for (index, entry) in config.regexes.iter().enumerate() {
             if entry.matcher.is_match(finding.secret.as_bytes()) {
                 usage.regexes.insert(index);
                 reasons.push(format!("[allow] regexes ({file}:{})", entry.line));
             }
         }
         let secret = finding.secret.to_ascii_lowercase();
-        for (index, entry) in config.allow_stopwords.iter().enumerate() {
+        for (index, entry) in config.stopwords.iter().enumerate() {
             if secret.contains(&entry.matcher) {
                 usage.stopwords.insert(index);
                 reasons.push(format!("[allow] stopwords ({file}:{})", entry.line));
             }
         }
         if let Some(commit) = &finding.origin.commit {
-            for (index, entry) in config.allow_commits.iter().enumerate() {
+            for (index, entry) in config.commits.iter().enumerate() {
                 if commit.id.to_ascii_lowercase().starts_with(&entry.matcher) {
                     usage.commits.insert(index);
                     reasons.push(format!(
@@ -181,12 +161,9 @@ impl Suppressor {
         reasons
     }
 
-    fn unused(&self, result: &ScanResult, usage: &Usage) -> Vec<Unused> {
-        let config = &self.config;
-        let file = config
-            .path
-            .as_ref()
-            .map_or_else(String::new, |p| p.display().to_string());
+    fn unused(&self, markers: &[(String, usize, MarkerKind)], usage: &Usage) -> Vec<Unused> {
+        let config = &self.allow;
+        let file = config.file_name();
         let mut unused = Vec::new();
         let mut config_unused =
             |section: &str, lines_texts: Vec<(usize, String)>, used: &HashSet<usize>| {
@@ -200,15 +177,11 @@ impl Suppressor {
                     }
                 }
             };
-        config_unused("paths", entries_of(&config.allow_paths), &usage.paths);
-        config_unused("regexes", entries_of(&config.allow_regexes), &usage.regexes);
-        config_unused(
-            "stopwords",
-            entries_of(&config.allow_stopwords),
-            &usage.stopwords,
-        );
-        config_unused("commits", entries_of(&config.allow_commits), &usage.commits);
-        for (path, line, kind) in &result.markers {
+        config_unused("paths", entries_of(&config.paths), &usage.paths);
+        config_unused("regexes", entries_of(&config.regexes), &usage.regexes);
+        config_unused("stopwords", entries_of(&config.stopwords), &usage.stopwords);
+        config_unused("commits", entries_of(&config.commits), &usage.commits);
+        for (path, line, kind) in markers {
             let honoured = !kind.is_foreign() || self.foreign_markers;
             if honoured && !usage.markers.contains(&(path.clone(), *line)) {
                 unused.push(Unused {
@@ -236,25 +209,6 @@ impl Suppressor {
     }
 }
 
-fn entries_of<T>(list: &[crate::config::AllowEntry<T>]) -> Vec<(usize, String)> {
+fn entries_of<T>(list: &[AllowEntry<T>]) -> Vec<(usize, String)> {
     list.iter().map(|e| (e.line, e.text.clone())).collect()
-}
-
-/// How many findings `mechanism` set aside (known test values are
-/// counted apart from the team's allows).
-pub fn count(suppressed: &[Suppressed], mechanism: Mechanism) -> usize {
-    suppressed
-        .iter()
-        .filter(|s| s.mechanism == mechanism)
-        .count()
-}
-
-/// Counts for the summary line: (inline, config, baseline).
-pub fn counts(suppressed: &[Suppressed]) -> (usize, usize, usize) {
-    let count = |m: Mechanism| count(suppressed, m);
-    (
-        count(Mechanism::Inline),
-        count(Mechanism::Config),
-        count(Mechanism::Baseline),
-    )
 }

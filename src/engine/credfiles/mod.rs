@@ -24,7 +24,7 @@ mod web;
 use std::ops::Range;
 
 use crate::engine::{Engine, RawMatch};
-use crate::finding::Finding;
+use crate::model::Finding;
 
 /// One credential value found by the extractor.
 #[derive(Debug, Clone, PartialEq, Eq)]

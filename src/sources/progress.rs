@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle, TermLike};
 
-use crate::report::human_bytes;
+use crate::model::size::human_bytes;
 
 /// Blobs between two message refreshes (a message costs an allocation).
 const MESSAGE_EVERY: u64 = 64;

@@ -18,7 +18,7 @@
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use crate::report::redact;
+use super::redact;
 
 /// Which of keylint's outputs a file is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,9 +34,29 @@ pub enum OwnOutput {
 /// Each format's signature lies within the first bytes keylint writes.
 const SNIFF_LEN: usize = 512;
 
+/// The CSV report's columns: written by the CSV writer, recognised here.
+pub const CSV_HEADER: [&str; 17] = [
+    "rule_id",
+    "rule_name",
+    "severity",
+    "provider",
+    "path",
+    "line",
+    "column",
+    "end_line",
+    "end_column",
+    "secret",
+    "redacted",
+    "fingerprint",
+    "commit",
+    "author_name",
+    "author_email",
+    "date",
+    "confidence",
+];
+
 /// The CSV report's first line, joined once: `sniff` runs on every blob.
-static CSV_HEADER: LazyLock<String> =
-    LazyLock::new(|| crate::report::csv_report::HEADER.join(","));
+static CSV_HEADER_LINE: LazyLock<String> = LazyLock::new(|| CSV_HEADER.join(","));
 
 /// What keylint output `bytes` is, judged from its first bytes.
 pub fn sniff(bytes: &[u8]) -> Option<OwnOutput> {
@@ -51,7 +71,7 @@ pub fn sniff(bytes: &[u8]) -> Option<OwnOutput> {
         Some(OwnOutput::Sarif)
     } else if starts("<?xml") && has("<testsuites name=\"keylint\"") {
         Some(OwnOutput::Junit)
-    } else if head.starts_with(CSV_HEADER.as_bytes()) {
+    } else if head.starts_with(CSV_HEADER_LINE.as_bytes()) {
         Some(OwnOutput::Csv)
     } else if (starts("::error ") || starts("::warning ") || starts("::notice "))
         && has("title=keylint%3A")

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
-use crate::finding::SnippetSecret;
+use super::finding::SnippetSecret;
 
 /// Characters of the random part left visible after a structural prefix.
 const VISIBLE_RANDOM_CHARS: usize = 4;

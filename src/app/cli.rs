@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::model::size::parse_size;
 use crate::report::Format;
 use crate::rules::Confidence;
 
@@ -354,39 +355,3 @@ pub struct OutputArgs {
 
 /// The default `--max-file-size`.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 25 << 20;
-
-/// `25MiB`, `10M`, `512k`, `1000` -> bytes (K/M/G are binary multiples).
-pub fn parse_size(text: &str) -> Result<u64, String> {
-    let trimmed = text.trim();
-    let split = trimmed
-        .find(|c: char| !c.is_ascii_digit())
-        .unwrap_or(trimmed.len());
-    let (digits, unit) = trimmed.split_at(split);
-    let number: u64 = digits
-        .parse()
-        .map_err(|_| format!("`{text}` is not a size (examples: 1000, 512K, 25MiB, 1G)"))?;
-    let multiplier: u64 = match unit.trim().to_ascii_lowercase().as_str() {
-        "" | "b" => 1,
-        "k" | "kb" | "kib" => 1 << 10,
-        "m" | "mb" | "mib" => 1 << 20,
-        "g" | "gb" | "gib" => 1 << 30,
-        _ => return Err(format!("unknown size unit in `{text}` (use K, M or G)")),
-    };
-    number
-        .checked_mul(multiplier)
-        .ok_or_else(|| format!("size `{text}` is too large"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_size;
-
-    #[test]
-    fn sizes() {
-        assert_eq!(parse_size("25MiB"), Ok(25 << 20));
-        assert_eq!(parse_size("1000"), Ok(1000));
-        assert_eq!(parse_size("4k"), Ok(4096));
-        assert!(parse_size("lots").is_err());
-        assert!(parse_size("5T").is_err());
-    }
-}

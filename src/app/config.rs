@@ -6,12 +6,13 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow, bail};
-use globset::{Glob, GlobSet, GlobSetBuilder};
+use globset::{Glob, GlobSetBuilder};
 use regex::bytes::Regex;
 use serde::Deserialize;
 use toml::Spanned;
 
 use crate::rules::Severity;
+use crate::suppress::allow::{AllowEntry, AllowList};
 
 pub const CONFIG_FILE_NAME: &str = ".keylint.toml";
 
@@ -58,28 +59,13 @@ struct RawScan {
     follow_symlinks: Option<bool>,
 }
 
-/// One allow entry, remembered with its line so `--report-unused` can point
-/// at it.
-#[derive(Debug, Clone)]
-pub struct AllowEntry<T> {
-    pub matcher: T,
-    pub text: String,
-    pub line: usize,
-}
-
 /// The loaded, validated configuration.
 #[derive(Debug, Default)]
 pub struct Config {
     /// The file it came from (None: no config).
     pub path: Option<PathBuf>,
-    /// Prefix (relative to the repository / scan root, `/`-separated, ending
-    /// in `/` or empty) of the config's directory: stripped from a finding's
-    /// root-relative path before `allow.paths` globs are matched.
-    pub path_prefix: String,
-    pub allow_paths: Vec<AllowEntry<GlobSet>>,
-    pub allow_regexes: Vec<AllowEntry<Regex>>,
-    pub allow_stopwords: Vec<AllowEntry<String>>,
-    pub allow_commits: Vec<AllowEntry<String>>,
+    /// The `[allow]` section, for the suppress stage.
+    pub allow: AllowList,
     pub disable_rules: Vec<(String, usize)>,
     pub extra_rules: Vec<PathBuf>,
     pub severity_overrides: Vec<(String, Severity)>,
@@ -102,6 +88,7 @@ impl Config {
             path: Some(path.to_path_buf()),
             ..Config::default()
         };
+        config.allow.file = config.path.clone();
         for entry in raw.allow.paths {
             let line = line_of(entry.span());
             let glob = Glob::new(entry.get_ref())
@@ -114,7 +101,7 @@ impl Config {
                     Glob::new(&format!("**/{}", entry.get_ref())).expect("valid glob stays valid"),
                 );
             }
-            config.allow_paths.push(AllowEntry {
+            config.allow.paths.push(AllowEntry {
                 matcher: set
                     .build()
                     .map_err(|e| anyhow!("{file}:{line}: bad glob: {e}"))?,
@@ -126,15 +113,15 @@ impl Config {
             let line = line_of(entry.span());
             let regex = Regex::new(entry.get_ref())
                 .map_err(|e| anyhow!("{file}:{line}: bad regex in [allow] regexes: {e}"))?;
-            config.allow_regexes.push(AllowEntry {
+            config.allow.regexes.push(AllowEntry {
                 matcher: regex,
                 text: entry.into_inner(),
                 line,
             });
         }
         for (list, target) in [
-            (raw.allow.stopwords, &mut config.allow_stopwords),
-            (raw.allow.commits, &mut config.allow_commits),
+            (raw.allow.stopwords, &mut config.allow.stopwords),
+            (raw.allow.commits, &mut config.allow.commits),
         ] {
             for entry in list {
                 let line = line_of(entry.span());
@@ -165,7 +152,7 @@ impl Config {
             let line = line_of(size.span());
             config.max_file_size = Some(match size.into_inner() {
                 toml::Value::Integer(n) if n >= 0 => n as u64,
-                toml::Value::String(s) => crate::cli::parse_size(&s)
+                toml::Value::String(s) => crate::model::size::parse_size(&s)
                     .map_err(|e| anyhow!("{file}:{line}: [scan] max_file_size: {e}"))?,
                 other => bail!(
                     "{file}:{line}: [scan] max_file_size must be a size like \"25MiB\", not {other}"
@@ -212,7 +199,7 @@ impl Config {
             if path.is_file() {
                 let mut config = Config::load(&relative_to_cwd(&path))?;
                 let base = repo_root.as_deref().unwrap_or(&start);
-                config.path_prefix = prefix_of(dir, base);
+                config.allow.path_prefix = prefix_of(dir, base);
                 return Ok(config);
             }
         }

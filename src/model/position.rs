@@ -67,6 +67,20 @@ pub fn count_columns(bytes: &[u8]) -> usize {
     bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count()
 }
 
+/// The exclusive end position of a secret starting at `start`.
+pub fn end_position(start: LineCol, secret: &[u8]) -> LineCol {
+    match memchr::memrchr(b'\n', secret) {
+        None => LineCol {
+            line: start.line,
+            column: start.column + count_columns(secret),
+        },
+        Some(last_newline) => LineCol {
+            line: start.line + memchr::memchr_iter(b'\n', secret).count(),
+            column: count_columns(&secret[last_newline + 1..]) + 1,
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
