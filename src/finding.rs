@@ -4,7 +4,7 @@
 use std::ops::Range;
 use std::sync::Arc;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::AhoCorasick;
 
 use crate::engine::RawMatch;
 use crate::engine::position::{LineCol, PositionCursor};
@@ -89,6 +89,10 @@ impl Finding {
         origin: &Origin,
         matches: &[RawMatch],
     ) -> Vec<Finding> {
+        // Called for every blob, most of which have no match: build nothing.
+        if matches.is_empty() {
+            return Vec::new();
+        }
         let mut cursor = PositionCursor::new(haystack);
         let all_secrets: Vec<Range<usize>> = matches.iter().map(|m| m.secret.clone()).collect();
         let copies = SecretCopies::new(haystack, &all_secrets);
@@ -185,6 +189,9 @@ fn end_position(start: LineCol, secret: &[u8]) -> LineCol {
 /// Finds copies of a blob's secret values that the engine did not report
 /// (`password = "X"  # old: X`: the comment has no keyword), so a snippet
 /// masks them too, including a copy the snippet window cuts in half.
+/// (The report's `SecretMasker` masks whole copies of every secret in any
+/// text; a half copy at a window edge can only be found here, where the
+/// line is still whole.)
 struct SecretCopies {
     automaton: Option<AhoCorasick>,
     longest: usize,
@@ -199,13 +206,8 @@ impl SecretCopies {
             .collect();
         values.sort_unstable();
         values.dedup();
-        let automaton = AhoCorasick::builder()
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(&values)
-            .ok()
-            .filter(|_| !values.is_empty());
         SecretCopies {
-            automaton,
+            automaton: crate::report::redact::longest_match_automaton(&values),
             longest: values.iter().map(|v| v.len()).max().unwrap_or(0),
         }
     }

@@ -87,10 +87,14 @@ impl ScanResult {
         let found = engine.find_counted(bytes);
         let (mut matches, mut test_values) = (found.matches, found.test_values);
         // Rules limited to some kinds of file (`file_kinds`): the engine
-        // never knows paths, so they are filtered here.
-        let kind = file_kinds::classify(&origin.path);
-        matches.retain(|m| engine.rules()[m.rule].runs_in(kind));
-        test_values.retain(|(m, _)| engine.rules()[m.rule].runs_in(kind));
+        // never knows paths, so they are filtered here, and the path is
+        // judged only when something matched (most blobs match nothing).
+        if !matches.is_empty() || !test_values.is_empty() {
+            let kind = file_kinds::classify(&origin.path);
+            let runs_here = |m: &RawMatch| engine.rules()[m.rule].runs_in(kind);
+            matches.retain(runs_here);
+            test_values.retain(|(m, _)| runs_here(m));
+        }
         if own_output::sniff(bytes).is_some() {
             self.stats.keylint_outputs += 1;
             matches.retain(|m| !own_output::in_redacted_value(bytes, &m.secret));

@@ -5,17 +5,15 @@
 //! and precision >= 98%, and 100% recall for every rule that has labels.
 //! fixtures/accuracy_report.py prints the same numbers per rule.
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
-use std::process::Command;
 
 use serde_json::Value;
 
-type Key = (String, u64, String);
+use common::repo_root as root;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+type Key = (String, u64, String);
 
 fn manifest() -> Value {
     let text = std::fs::read_to_string(root().join("fixtures/corpus/manifest.json"))
@@ -42,17 +40,16 @@ fn expected(manifest: &Value) -> BTreeSet<Key> {
 /// to the corpus.  No config file, so a repository allowlist can't hide
 /// corpus findings.
 fn reported() -> BTreeSet<Key> {
-    let output = Command::new(env!("CARGO_BIN_EXE_keylint"))
-        .current_dir(root())
-        .args(["scan", "fixtures/corpus", "--format", "json", "--no-config"])
-        .output()
-        .unwrap();
+    let output = common::run_in(
+        &root(),
+        &["scan", "fixtures/corpus", "--format", "json", "--no-config"],
+    );
     assert!(
         matches!(output.status.code(), Some(0 | 1)),
         "scan failed: {}",
-        String::from_utf8_lossy(&output.stderr)
+        common::stderr(&output)
     );
-    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let report = common::json(&output);
     report["findings"]
         .as_array()
         .unwrap()

@@ -5,49 +5,53 @@
 //! else is: the counter-examples (templates, variable references) and every
 //! other line stay unreported.
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
 use serde_json::Value;
 
+use common::repo_root as root;
+
 type Located = (String, u64, u64, String);
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 fn scan(path: &Path) -> Value {
-    let output = Command::new(env!("CARGO_BIN_EXE_keylint"))
-        .current_dir(root())
-        .arg("scan")
-        .arg(path)
-        .args(["--format", "json", "--no-config"])
-        .output()
-        .unwrap();
+    let output = common::run_in(
+        &root(),
+        &[
+            "scan",
+            path.to_str().unwrap(),
+            "--format",
+            "json",
+            "--no-config",
+        ],
+    );
     assert!(
         matches!(output.status.code(), Some(0 | 1)),
         "scan failed: {}",
-        String::from_utf8_lossy(&output.stderr)
+        common::stderr(&output)
     );
-    serde_json::from_slice(&output.stdout).unwrap()
+    common::json(&output)
+}
+
+fn report() -> Value {
+    scan(Path::new("fixtures/credfiles"))
 }
 
 fn reported() -> Vec<Value> {
-    scan(Path::new("fixtures/credfiles"))["findings"]
-        .as_array()
-        .unwrap()
-        .clone()
+    report()["findings"].as_array().unwrap().clone()
 }
 
-fn located(f: &Value) -> Located {
-    let path = f["path"].as_str().unwrap();
-    (
-        path.trim_start_matches("fixtures/credfiles/").to_string(),
-        f["line"].as_u64().unwrap(),
-        f["column"].as_u64().unwrap(),
-        f["rule_id"].as_str().unwrap().to_string(),
-    )
+/// (path inside fixtures/credfiles, line, column, rule) of every finding.
+fn located(report: &Value) -> BTreeSet<Located> {
+    common::finding_keys(report)
+        .into_iter()
+        .map(|(path, line, column, rule)| {
+            let path = path.trim_start_matches("fixtures/credfiles/").to_string();
+            (path, line, column, rule)
+        })
+        .collect()
 }
 
 fn expected() -> Value {
@@ -77,7 +81,7 @@ fn every_credential_is_found_at_its_line_and_column_and_nothing_else() {
         })
         .collect();
     assert!(want.len() >= 90, "only {} expected credentials", want.len());
-    let got: BTreeSet<Located> = reported().iter().map(located).collect();
+    let got = located(&report());
     let missing: Vec<_> = want.difference(&got).collect();
     let extra: Vec<_> = got.difference(&want).collect();
     assert!(
@@ -167,12 +171,8 @@ fn a_disabled_extractor_rule_is_not_reported() {
         "[rules]\ndisable = [\"pgpass-password-weak\"]\n",
     )
     .unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_keylint"))
-        .current_dir(dir.path())
-        .args(["scan", ".", "--format", "json"])
-        .output()
-        .unwrap();
-    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let output = common::run_in(dir.path(), &["scan", ".", "--format", "json"]);
+    let report = common::json(&output);
     assert_eq!(report["findings"].as_array().unwrap().len(), 0, "{report}");
 }
 

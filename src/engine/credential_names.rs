@@ -105,7 +105,6 @@ const NON_CREDENTIAL_TOKEN_MODIFIERS: &[&str] = &[
     "sep",
     "mask",
     "stop",
-    "end",
 ];
 
 /// Words that anywhere in a name make it describe a credential rather than
@@ -166,11 +165,15 @@ const DESCRIPTIVE_WORDS: &[&str] = &[
 /// Whether `name` (the identifier a value is assigned to, as written)
 /// names a credential, and which kind.  `None`: not a credential name.
 pub fn judge_name(name: &[u8]) -> Option<NameKind> {
+    judge_words(name, &split_words(name))
+}
+
+/// `judge_name`, for a name already split (`split_words(name)`).
+pub fn judge_words(name: &[u8], words: &[String]) -> Option<NameKind> {
     // `AWS::IAM::AccessKey`: a CloudFormation type, keys of schema checksums.
     if memchr::memmem::find(name, b"::").is_some() {
         return None;
     }
-    let words = split_words(name);
     if words
         .iter()
         .any(|w| DESCRIPTIVE_WORDS.contains(&w.as_str()))
@@ -216,7 +219,7 @@ fn is_credential_word(word: &str) -> bool {
 pub fn split_words(name: &[u8]) -> Vec<String> {
     let mut words = Vec::new();
     let mut current = String::new();
-    let bytes: Vec<u8> = name.to_vec();
+    let bytes = name;
     for (i, &b) in bytes.iter().enumerate() {
         if !b.is_ascii_alphanumeric() {
             flush(&mut words, &mut current);

@@ -122,27 +122,11 @@ impl Engine {
         });
         let Verdicts {
             mut found,
-            mut claimed,
+            claimed,
             bytes_searched,
             mut test_values,
         } = verdicts;
-        // A test value a specific rule matched is the specific rule's: the
-        // fallbacks neither report it as a leak nor as a test value again.
-        let rules = &self.rules.rules;
-        claimed.extend(
-            test_values
-                .iter()
-                .filter(|(m, _)| !rules[m.rule].fallback)
-                .map(|(m, _)| m.secret.clone()),
-        );
-        let specific_found: Vec<Range<usize>> = found
-            .iter()
-            .filter(|m| !rules[m.rule].fallback)
-            .map(|m| m.secret.clone())
-            .collect();
-        let specific = Spans::new(claimed.iter().cloned().chain(specific_found).collect());
-        test_values.retain(|(m, _)| !rules[m.rule].fallback || !specific.overlap(&m.secret));
-        self.drop_shadowed_fallbacks(&mut found, claimed);
+        self.drop_shadowed_fallbacks(&mut found, &mut test_values, claimed);
         found.sort_by_key(|m| (m.secret.start, m.rule));
         test_values.sort_by_key(|(m, _)| (m.secret.start, m.rule));
         Found {
@@ -156,21 +140,27 @@ impl Engine {
     /// same leak seen twice: keep only the specific one.  Values a specific
     /// rule's regex matched but whose checksum failed (`claimed`, e.g. a
     /// `ghp_` token with a bad CRC: a typo'd or made-up test value) are not
-    /// the fallback's to report either.
-    fn drop_shadowed_fallbacks(&self, found: &mut Vec<RawMatch>, claimed: Vec<Range<usize>>) {
+    /// the fallback's to report either, nor are test values a specific rule
+    /// matched: the fallbacks neither report them as leaks nor as test
+    /// values again.
+    fn drop_shadowed_fallbacks(
+        &self,
+        found: &mut Vec<RawMatch>,
+        test_values: &mut Vec<(RawMatch, &'static known_values::KnownValue)>,
+        claimed: Vec<Range<usize>>,
+    ) {
         let rules = &self.rules.rules;
-        if !found.iter().any(|m| rules[m.rule].fallback) {
+        let fallback = |m: &RawMatch| rules[m.rule].fallback;
+        let all = || found.iter().chain(test_values.iter().map(|(m, _)| m));
+        if !all().any(fallback) {
             return;
         }
         let mut specific = claimed;
-        specific.extend(
-            found
-                .iter()
-                .filter(|m| !rules[m.rule].fallback)
-                .map(|m| m.secret.clone()),
-        );
+        specific.extend(all().filter(|m| !fallback(m)).map(|m| m.secret.clone()));
         let specific = Spans::new(specific);
-        found.retain(|m| !rules[m.rule].fallback || !specific.overlap(&m.secret));
+        let shadowed = |m: &RawMatch| fallback(m) && specific.overlap(&m.secret);
+        found.retain(|m| !shadowed(m));
+        test_values.retain(|(m, _)| !shadowed(m));
     }
 
     /// Which rules must run, and where, from one overlapping keyword pass
@@ -692,13 +682,9 @@ pub fn accept_secret(rule: &Rule, secret: &[u8]) -> bool {
 /// and the value must fit it (`credential_names::value_fits`).
 fn assignment_fits(haystack: &[u8], name: Range<usize>, value: &[u8]) -> bool {
     let name = credential_names::name_around(haystack, name);
-    match credential_names::judge_name(name) {
-        Some(kind) => {
-            let words = credential_names::split_words(name);
-            credential_names::value_fits(kind, &words, value)
-        }
-        None => false,
-    }
+    let words = credential_names::split_words(name);
+    credential_names::judge_words(name, &words)
+        .is_some_and(|kind| credential_names::value_fits(kind, &words, value))
 }
 
 /// Result of running one rule over its own examples and counter-examples.
@@ -718,14 +704,13 @@ pub fn check_examples(rules: RuleSet) -> Result<Vec<ExampleFailure>> {
     let mut failures = Vec::new();
     for (index, rule) in engine.rules().iter().enumerate() {
         // A known test value (`sk_test_…`) still proves the regex: the
-        // example matched, it is only reported as suppressed.
-        let matches_rule = |text: &str| {
+        // example matched, it is only reported as suppressed.  One search
+        // per example answers both.
+        let search = |text: &str| -> (bool, bool) {
             let found = engine.find_counted(text.as_bytes());
-            found.matches.iter().any(|m| m.rule == index)
-        };
-        let matches_as_test_value = |text: &str| {
-            let found = engine.find_counted(text.as_bytes());
-            found.test_values.iter().any(|(m, _)| m.rule == index)
+            let as_leak = found.matches.iter().any(|m| m.rule == index);
+            let as_test_value = found.test_values.iter().any(|(m, _)| m.rule == index);
+            (as_leak, as_test_value)
         };
         let mut record = |example: &str, missed: bool| {
             failures.push(ExampleFailure {
@@ -736,12 +721,12 @@ pub fn check_examples(rules: RuleSet) -> Result<Vec<ExampleFailure>> {
             })
         };
         for example in rule.examples.iter() {
-            if !matches_rule(example) && !matches_as_test_value(example) {
+            if search(example) == (false, false) {
                 record(example, true);
             }
         }
         for counter in rule.counter_examples.iter() {
-            if matches_rule(counter) {
+            if search(counter).0 {
                 record(counter, false);
             }
         }

@@ -25,6 +25,7 @@ use std::sync::{Arc, LazyLock};
 use regex::bytes::Regex;
 
 use crate::engine::noise::looks_like_placeholder;
+use crate::engine::position::LineCol;
 use crate::finding::{Finding, Related};
 use crate::report::redact::redact;
 use crate::rules::{RuleKind, RuleMeta, RuleSet, Severity};
@@ -519,19 +520,18 @@ fn check_inventory(bindings: &[&Binding], inventory: &Inventory, out: &mut Findi
 fn check_conflicts(bindings: &[&Binding], out: &mut Findings) {
     // Blobs' facts arrive in thread order: sort, so the related locations
     // of a conflict are listed the same way in every run.
+    // Compared by reference: the origins and values are not copied.
+    fn order(x: &Binding) -> (&Origin, usize, &Origin, LineCol, &str) {
+        (
+            &x.key.origin,
+            x.key.span.start,
+            &x.id.at.origin,
+            x.id.at.start,
+            &x.id.value,
+        )
+    }
     let mut bindings = bindings.to_vec();
-    bindings.sort_by(|a, b| {
-        let key = |x: &Binding| {
-            (
-                x.key.origin.clone(),
-                x.key.span.start,
-                x.id.at.origin.clone(),
-                x.id.at.start,
-                x.id.value.clone(),
-            )
-        };
-        key(a).cmp(&key(b))
-    });
+    bindings.sort_by(|a, b| order(a).cmp(&order(b)));
     let bindings = bindings.as_slice();
     for id_kind in [IdKind::Project, IdKind::Organization] {
         let mut by_key: BTreeMap<&str, Vec<&Binding>> = BTreeMap::new();

@@ -1,7 +1,9 @@
 //! Output encodings that keep hostile text (file names, scanned lines,
 //! commit authors) from acting on whatever shows a report: a terminal, a CI
 //! log, a spreadsheet.  `terminal` makes every control character visible;
-//! the other formats build on it or encode losslessly (JSON, XML).
+//! the other formats build on it or encode losslessly: `csv_cell`,
+//! `write_json`, `xml` (JUnit), `workflow_*` (GitHub workflow commands),
+//! `markdown_*` (the job summary).  Every writer escapes through here.
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
@@ -138,6 +140,93 @@ impl serde_json::ser::Formatter for SafeJson {
     }
 }
 
+/// Text for an XML attribute or element: the five predefined entities,
+/// line breaks and tabs as character references (so attributes keep them),
+/// DEL, C1 and bidi controls as character references too (valid XML, the
+/// same value, no raw byte for a terminal), and the control characters XML
+/// 1.0 cannot carry at all, even as references, written as visible escapes
+/// (`\e`, `\x07`).
+pub fn xml(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            '\t' => out.push_str("&#9;"),
+            c if (c as u32) < 0x20 => out.push_str(&terminal(c.encode_utf8(&mut [0; 4]))),
+            '\u{FFFE}' | '\u{FFFF}' => out.push('\u{FFFD}'),
+            c if is_unsafe(c) => {
+                let _ = write!(out, "&#x{:X};", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A path for the `file` property: CR and LF kept (the runner decodes
+/// `%0D`/`%0A` back, so the annotation names the real file), every other
+/// unsafe character made visible.
+pub fn workflow_file(path: &str) -> String {
+    path.split_inclusive(['\r', '\n'])
+        .map(|piece| {
+            let (text, brk) = match piece.strip_suffix(['\r', '\n']) {
+                Some(text) => (text, &piece[text.len()..]),
+                None => (piece, ""),
+            };
+            format!("{}{brk}", terminal(text))
+        })
+        .collect()
+}
+
+/// The message part of a workflow command (`%`, CR, LF: what the runner
+/// decodes).
+pub fn workflow_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// A property value: also `:` and `,`, which delimit properties.
+pub fn workflow_property(text: &str) -> String {
+    workflow_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// Plain table-cell text, shown literally: control characters visible
+/// (no line break ends the row) and every ASCII punctuation character
+/// backslash-escaped (CommonMark allows it for all of them), so `|` stays
+/// in its cell and `<`, `[`, `*`, `&` never become HTML, links, emphasis
+/// or entities.
+pub fn markdown_text(text: &str) -> String {
+    let visible = terminal(text);
+    let mut out = String::with_capacity(visible.len());
+    for c in visible.chars() {
+        if c.is_ascii_punctuation() {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Inline code, shown literally whatever it holds: control characters
+/// visible, `|` escaped (GitHub splits table cells before it reads code
+/// spans), and a fence of more backticks than the longest run inside.
+pub fn markdown_code(text: &str) -> String {
+    let text = terminal(text).replace('|', "\\|");
+    let longest_run = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    if longest_run == 0 {
+        return format!("`{text}`");
+    }
+    let fence = "`".repeat(longest_run + 1);
+    format!("{fence} {text} {fence}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -182,5 +271,44 @@ mod tests {
         assert_eq!(csv_cell("\tx"), "'\\tx");
         assert_eq!(csv_cell("a\nb=c"), "a\\nb=c");
         assert_eq!(csv_cell("src/app.py"), "src/app.py");
+    }
+
+    #[test]
+    fn escapes_markup_and_drops_what_xml_cannot_hold() {
+        assert_eq!(xml("a<b>&\"'"), "a&lt;b&gt;&amp;&quot;&apos;");
+        assert_eq!(xml("x\u{1}y\nz\u{1b}"), "x\\x01y&#10;z\\e");
+        assert_eq!(xml("a\u{85}\u{202e}b"), "a&#x85;&#x202E;b");
+    }
+
+    #[test]
+    fn escapes_like_the_actions_runner() {
+        assert_eq!(workflow_data("50% a\r\nb"), "50%25 a%0D%0Ab");
+        assert_eq!(workflow_property("a:b,c%\n"), "a%3Ab%2Cc%25%0A");
+        // `%` first, so an escape sequence is never escaped twice.
+        assert_eq!(workflow_property("%3A"), "%253A");
+    }
+
+    #[test]
+    fn a_file_name_keeps_its_line_breaks_encoded_and_nothing_else_raw() {
+        let name = "a\n::error::x\u{1b}[2J\r.py";
+        let shown = workflow_property(&workflow_file(name));
+        assert_eq!(shown, "a%0A%3A%3Aerror%3A%3Ax\\e[2J%0D.py");
+    }
+
+    #[test]
+    fn a_cell_cannot_break_the_row_or_carry_markup() {
+        assert_eq!(
+            markdown_text("a|b\n<img src=x>"),
+            "a\\|b\\\\n\\<img src\\=x\\>"
+        );
+        assert!(!markdown_text("x\r\n| --- |").contains(['\r', '\n']));
+    }
+
+    #[test]
+    fn code_spans_outlast_any_backtick_run() {
+        assert_eq!(markdown_code("src/app.py:1:2"), "`src/app.py:1:2`");
+        assert_eq!(markdown_code("a`b"), "`` a`b ``");
+        assert_eq!(markdown_code("a``b|c"), "``` a``b\\|c ```");
+        assert_eq!(markdown_code("x\ny"), "`x\\ny`");
     }
 }

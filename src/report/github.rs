@@ -40,10 +40,7 @@ fn annotation(report: &Report, finding: &Finding) -> String {
         Severity::Low => "notice",
     };
     let properties = [
-        (
-            "file",
-            visible_but_line_breaks(&finding.origin.root_relative),
-        ),
+        ("file", escape::workflow_file(&finding.origin.root_relative)),
         ("line", finding.start.line.to_string()),
         ("col", finding.start.column.to_string()),
         ("endLine", finding.end.line.to_string()),
@@ -58,59 +55,11 @@ fn annotation(report: &Report, finding: &Finding) -> String {
         ),
     ]
     .iter()
-    .map(|(key, value)| format!("{key}={}", escape_property(value)))
+    .map(|(key, value)| format!("{key}={}", escape::workflow_property(value)))
     .collect::<Vec<_>>()
     .join(",");
     format!(
         "::{command} {properties}::{}",
-        escape_data(&escape::terminal(&super::finding_message(report, finding)))
+        escape::workflow_data(&escape::terminal(&super::finding_message(report, finding)))
     )
-}
-
-/// A path for the `file` property: CR and LF kept (the runner decodes
-/// `%0D`/`%0A` back, so the annotation names the real file), every other
-/// unsafe character made visible.
-fn visible_but_line_breaks(path: &str) -> String {
-    path.split_inclusive(['\r', '\n'])
-        .map(|piece| {
-            let (text, brk) = match piece.strip_suffix(['\r', '\n']) {
-                Some(text) => (text, &piece[text.len()..]),
-                None => (piece, ""),
-            };
-            format!("{}{brk}", escape::terminal(text))
-        })
-        .collect()
-}
-
-/// The message part of a workflow command (`%`, CR, LF: what the runner
-/// decodes).
-pub fn escape_data(text: &str) -> String {
-    text.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
-}
-
-/// A property value: also `:` and `,`, which delimit properties.
-pub fn escape_property(text: &str) -> String {
-    escape_data(text).replace(':', "%3A").replace(',', "%2C")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escapes_like_the_actions_runner() {
-        assert_eq!(escape_data("50% a\r\nb"), "50%25 a%0D%0Ab");
-        assert_eq!(escape_property("a:b,c%\n"), "a%3Ab%2Cc%25%0A");
-        // `%` first, so an escape sequence is never escaped twice.
-        assert_eq!(escape_property("%3A"), "%253A");
-    }
-
-    #[test]
-    fn a_file_name_keeps_its_line_breaks_encoded_and_nothing_else_raw() {
-        let name = "a\n::error::x\u{1b}[2J\r.py";
-        let shown = escape_property(&visible_but_line_breaks(name));
-        assert_eq!(shown, "a%0A%3A%3Aerror%3A%3Ax\\e[2J%0D.py");
-    }
 }

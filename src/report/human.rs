@@ -7,16 +7,14 @@ use std::io::{self, Write};
 
 use colored::{ColoredString, Colorize};
 
-use super::{Report, escape, human_bytes, plural};
+use super::{Report, escape, human_bytes, plural, short_id};
 use crate::finding::Finding;
 use crate::rules::Severity;
 use crate::scan::ScanResult;
 use crate::sources::CommitInfo;
 use crate::sources::fs::SkipReason;
-use crate::suppress::Unused;
+use crate::suppress::{Mechanism, Unused};
 
-/// Abbreviated commit ids in the human report.
-const SHORT_ID: usize = 10;
 /// `--all-occurrences` places listed per finding (JSON lists them all).
 const MAX_OCCURRENCES_SHOWN: usize = 5;
 /// The narrowest line-number gutter; wider when a line number needs it.
@@ -190,7 +188,7 @@ fn write_commit(
     commit: &CommitInfo,
     paint: &Painter,
 ) -> io::Result<()> {
-    let short: String = commit.id.chars().take(SHORT_ID).collect();
+    let short = short_id(&commit.id);
     writeln!(
         out,
         "    commit {} {} by {} <{}>",
@@ -205,10 +203,7 @@ fn write_commit(
     let shown: Vec<String> = occurrences
         .iter()
         .take(MAX_OCCURRENCES_SHOWN)
-        .map(|o| {
-            let short: String = o.commit.chars().take(SHORT_ID).collect();
-            format!("{}:{}", path(&short), path(&o.path))
-        })
+        .map(|o| format!("{}:{}", path(&short_id(&o.commit)), path(&o.path)))
         .collect();
     let more = occurrences.len().saturating_sub(MAX_OCCURRENCES_SHOWN);
     let tail = if more > 0 {
@@ -286,7 +281,7 @@ fn summary_line(result: &ScanResult, paint: &Painter) -> String {
             "; {} suppressed: inline {inline}, config {config}, baseline {baseline}",
             result.suppressed.len()
         ));
-        let test_values = crate::suppress::test_value_count(&result.suppressed);
+        let test_values = crate::suppress::count(&result.suppressed, Mechanism::TestValue);
         if test_values > 0 {
             line.push_str(&format!(", known test values {test_values}"));
         }

@@ -10,6 +10,7 @@ use super::Report;
 use crate::finding::Finding;
 use crate::sources::CommitInfo;
 use crate::sources::fs::SkipReason;
+use crate::suppress::Mechanism;
 
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -61,7 +62,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 "inline": inline,
                 "config": config,
                 "baseline": baseline,
-                "test_value": crate::suppress::test_value_count(&result.suppressed),
+                "test_value": crate::suppress::count(&result.suppressed, Mechanism::TestValue),
             },
         },
         "skipped": skipped,

@@ -12,7 +12,7 @@
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use super::Report;
+use super::{Report, escape};
 use crate::finding::Finding;
 
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
@@ -63,16 +63,16 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 fn testcase(report: &Report, finding: &Finding, suppressed_by: Option<&str>, xml: &mut String) {
     let location = format!(
         "{}:{}:{}",
-        escape(&finding.origin.path),
+        escape::xml(&finding.origin.path),
         finding.start.line,
         finding.start.column
     );
     let _ = writeln!(
         xml,
         "    <testcase classname=\"{}\" name=\"{} at {location}\" file=\"{}\" line=\"{}\">",
-        escape(&finding.rule.id),
-        escape(&finding.rule.id),
-        escape(&finding.origin.path),
+        escape::xml(&finding.rule.id),
+        escape::xml(&finding.rule.id),
+        escape::xml(&finding.origin.path),
         finding.start.line
     );
     let _ = writeln!(
@@ -85,84 +85,45 @@ fn testcase(report: &Report, finding: &Finding, suppressed_by: Option<&str>, xml
             let _ = writeln!(
                 xml,
                 "      <skipped message=\"{}\"/>",
-                escape(&format!("suppressed: {}", report.shown_text(reason)))
+                escape::xml(&format!("suppressed: {}", report.shown_text(reason)))
             );
         }
         None => {
             let message = format!(
                 "{} ({}) at {location}: {}",
-                escape(&finding.rule.name),
-                escape(&finding.rule.id),
-                escape(&report.shown_secret(finding))
+                escape::xml(&finding.rule.name),
+                escape::xml(&finding.rule.id),
+                escape::xml(&report.shown_secret(finding))
             );
             let mut body = format!(
                 "rule: {} ({}, {})\nlocation: {location}\nsecret: {}\nline: {}\n",
-                escape(&finding.rule.id),
-                escape(&finding.rule.name),
+                escape::xml(&finding.rule.id),
+                escape::xml(&finding.rule.name),
                 finding.rule.severity,
-                escape(&report.shown_secret(finding)),
-                escape(report.shown_snippet(finding).trim()),
+                escape::xml(&report.shown_secret(finding)),
+                escape::xml(report.shown_snippet(finding).trim()),
             );
             if let Some(commit) = &finding.origin.commit {
                 let _ = writeln!(
                     body,
                     "commit: {} by {} <{}> on {}",
-                    escape(&commit.id),
-                    escape(&report.shown_text(&commit.author_name)),
-                    escape(&report.shown_text(&commit.author_email)),
-                    escape(&commit.date)
+                    escape::xml(&commit.id),
+                    escape::xml(&report.shown_text(&commit.author_name)),
+                    escape::xml(&report.shown_text(&commit.author_email)),
+                    escape::xml(&commit.date)
                 );
             }
-            let _ = writeln!(body, "remediation: {}", escape(&finding.rule.remediation));
+            let _ = writeln!(
+                body,
+                "remediation: {}",
+                escape::xml(&finding.rule.remediation)
+            );
             let _ = writeln!(
                 xml,
                 "      <failure message=\"{message}\" type=\"{}\">{body}</failure>",
-                escape(&finding.rule.id),
+                escape::xml(&finding.rule.id),
             );
         }
     }
     xml.push_str("    </testcase>\n");
-}
-
-/// Text for an XML attribute or element: the five predefined entities,
-/// line breaks and tabs as character references (so attributes keep them),
-/// DEL, C1 and bidi controls as character references too (valid XML, the
-/// same value, no raw byte for a terminal), and the control characters XML
-/// 1.0 cannot carry at all, even as references, written as visible escapes
-/// (`\e`, `\x07`).
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\n' => out.push_str("&#10;"),
-            '\r' => out.push_str("&#13;"),
-            '\t' => out.push_str("&#9;"),
-            c if (c as u32) < 0x20 => {
-                out.push_str(&super::escape::terminal(c.encode_utf8(&mut [0; 4])))
-            }
-            '\u{FFFE}' | '\u{FFFF}' => out.push('\u{FFFD}'),
-            c if super::escape::is_unsafe(c) => {
-                let _ = write!(out, "&#x{:X};", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::escape;
-
-    #[test]
-    fn escapes_markup_and_drops_what_xml_cannot_hold() {
-        assert_eq!(escape("a<b>&\"'"), "a&lt;b&gt;&amp;&quot;&apos;");
-        assert_eq!(escape("x\u{1}y\nz\u{1b}"), "x\\x01y&#10;z\\e");
-        assert_eq!(escape("a\u{85}\u{202e}b"), "a&#x85;&#x202E;b");
-    }
 }

@@ -146,7 +146,7 @@ pub fn finding_message(report: &Report, finding: &Finding) -> String {
         finding.rule.id
     );
     if let Some(commit) = &finding.origin.commit {
-        let short: String = commit.id.chars().take(10).collect();
+        let short = short_id(&commit.id);
         message.push_str(&format!(
             " Introduced in commit {short} by {} on {}.",
             commit.author_name, commit.date
@@ -173,6 +173,14 @@ pub fn security_severity(severity: Severity) -> &'static str {
         Severity::Medium => "5.5",
         Severity::Low => "2.0",
     }
+}
+
+/// Characters of a commit id the reports show.
+const SHORT_ID: usize = 10;
+
+/// A commit id abbreviated as every report shows it.
+pub fn short_id(id: &str) -> String {
+    id.chars().take(SHORT_ID).collect()
 }
 
 /// The plural ending for `n` things: `1 rule`, `2 rules`.

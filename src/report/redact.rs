@@ -19,6 +19,9 @@ pub fn redact(secret: &str) -> String {
     out
 }
 
+/// At most this many characters of a PEM block's armour line are shown.
+const PEM_VISIBLE_CHARS: usize = 31;
+
 /// The structural prefix (up to the last `-` or `_` in the first 16 chars,
 /// e.g. `sk-proj-`, `ghp_`) plus a few random characters, but never more
 /// than a third of the secret: short secrets show little or nothing.
@@ -27,17 +30,19 @@ fn visible_prefix_len(chars: &[char]) -> usize {
         // PEM blocks: show the armour line's start, never the key body.
         return chars
             .iter()
-            .take(32)
+            .take(PEM_VISIBLE_CHARS)
             .take_while(|&&c| c != '\n' && c != '\\')
-            .count()
-            .min(31);
+            .count();
     }
-    let head = &chars[..chars.len().min(16)];
-    let structural = head
+    (structural_prefix_len(chars) + VISIBLE_RANDOM_CHARS).min(chars.len() / 3)
+}
+
+/// Characters up to and including the last `-` or `_` of the first 16.
+fn structural_prefix_len(chars: &[char]) -> usize {
+    chars[..chars.len().min(16)]
         .iter()
         .rposition(|&c| c == '-' || c == '_')
-        .map_or(0, |i| i + 1);
-    (structural + VISIBLE_RANDOM_CHARS).min(chars.len() / 3)
+        .map_or(0, |i| i + 1)
 }
 
 /// Whether `visible` (the text before a `…`) could be what `redact` shows
@@ -47,14 +52,9 @@ fn visible_prefix_len(chars: &[char]) -> usize {
 pub fn could_be_redacted(visible: &str) -> bool {
     let chars: Vec<char> = visible.chars().collect();
     if chars.first() == Some(&'-') {
-        return chars.len() <= 31;
+        return chars.len() <= PEM_VISIBLE_CHARS;
     }
-    let head = &chars[..chars.len().min(16)];
-    let structural = head
-        .iter()
-        .rposition(|&c| c == '-' || c == '_')
-        .map_or(0, |i| i + 1);
-    chars.len() <= structural + VISIBLE_RANDOM_CHARS
+    chars.len() <= structural_prefix_len(&chars) + VISIBLE_RANDOM_CHARS
 }
 
 /// `snippet` with each listed secret replaced by its redacted form (a cut-off
@@ -102,17 +102,9 @@ impl SecretMasker {
         }
         values.sort_unstable();
         values.dedup();
-        let automaton = if values.is_empty() {
-            None
-        } else {
-            AhoCorasick::builder()
-                .match_kind(MatchKind::LeftmostLongest)
-                .build(&values)
-                .ok()
-        };
         SecretMasker {
+            automaton: longest_match_automaton(&values),
             replacements: values.iter().map(|v| redact(v)).collect(),
-            automaton,
         }
     }
 
@@ -143,6 +135,20 @@ impl SecretMasker {
         out.push_str(&text[copied..]);
         Cow::Owned(out)
     }
+}
+
+/// An automaton finding `values` (distinct, non-empty) in text, the
+/// longest where they overlap, so no mask leaves part of a longer secret
+/// shown; `None` without values.  Shared by `SecretMasker` and the snippet
+/// copies of `finding`.
+pub fn longest_match_automaton<V: AsRef<[u8]>>(values: &[V]) -> Option<AhoCorasick> {
+    if values.is_empty() {
+        return None;
+    }
+    AhoCorasick::builder()
+        .match_kind(MatchKind::LeftmostLongest)
+        .build(values)
+        .ok()
 }
 
 #[cfg(test)]

@@ -11,7 +11,8 @@ use std::fs::OpenOptions;
 use std::io::{self, Write};
 use std::path::Path;
 
-use super::{Report, escape};
+use super::Report;
+use super::escape::{markdown_code, markdown_text};
 
 /// GitHub caps a step's summary at 1 MiB; past this many rows the table
 /// stops and says how many were left out.
@@ -47,17 +48,16 @@ pub fn markdown(report: &Report) -> String {
             finding.origin.path, finding.start.line, finding.start.column
         );
         if let Some(commit) = &finding.origin.commit {
-            let short: String = commit.id.chars().take(10).collect();
-            let _ = write!(location, " @ {short}");
+            let _ = write!(location, " @ {}", super::short_id(&commit.id));
         }
         let _ = writeln!(
             md,
             "| {} ({}) | {} | {} | {} |",
-            cell(&finding.rule.name),
-            code(&finding.rule.id),
+            markdown_text(&finding.rule.name),
+            markdown_code(&finding.rule.id),
             finding.rule.severity,
-            code(&location),
-            code(&report.shown_secret(finding)),
+            markdown_code(&location),
+            markdown_code(&report.shown_secret(finding)),
         );
     }
     if count > MAX_ROWS {
@@ -75,53 +75,4 @@ pub fn markdown(report: &Report) -> String {
 pub fn append(report: &Report, path: &Path) -> io::Result<()> {
     let mut file = OpenOptions::new().create(true).append(true).open(path)?;
     file.write_all(markdown(report).as_bytes())
-}
-
-/// Plain table-cell text, shown literally: control characters visible
-/// (no line break ends the row) and every ASCII punctuation character
-/// backslash-escaped (CommonMark allows it for all of them), so `|` stays
-/// in its cell and `<`, `[`, `*`, `&` never become HTML, links, emphasis
-/// or entities.
-fn cell(text: &str) -> String {
-    let visible = escape::terminal(text);
-    let mut out = String::with_capacity(visible.len());
-    for c in visible.chars() {
-        if c.is_ascii_punctuation() {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// Inline code, shown literally whatever it holds: control characters
-/// visible, `|` escaped (GitHub splits table cells before it reads code
-/// spans), and a fence of more backticks than the longest run inside.
-fn code(text: &str) -> String {
-    let text = escape::terminal(text).replace('|', "\\|");
-    let longest_run = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-    if longest_run == 0 {
-        return format!("`{text}`");
-    }
-    let fence = "`".repeat(longest_run + 1);
-    format!("{fence} {text} {fence}")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_cell_cannot_break_the_row_or_carry_markup() {
-        assert_eq!(cell("a|b\n<img src=x>"), "a\\|b\\\\n\\<img src\\=x\\>");
-        assert!(!cell("x\r\n| --- |").contains(['\r', '\n']));
-    }
-
-    #[test]
-    fn code_spans_outlast_any_backtick_run() {
-        assert_eq!(code("src/app.py:1:2"), "`src/app.py:1:2`");
-        assert_eq!(code("a`b"), "`` a`b ``");
-        assert_eq!(code("a``b|c"), "``` a``b\\|c ```");
-        assert_eq!(code("x\ny"), "`x\\ny`");
-    }
 }

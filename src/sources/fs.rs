@@ -22,7 +22,7 @@ use anyhow::{Context, anyhow, bail};
 use ignore::{DirEntry, WalkBuilder, WalkState};
 
 use super::read::{self, FileRead, is_inherited_stream, pseudo_filesystem, special_kind};
-use super::{BlobData, Origin, git_index};
+use super::{Origin, git_index};
 
 #[derive(Debug, Clone)]
 pub struct WalkOptions {
@@ -55,7 +55,7 @@ pub enum SkipReason {
 pub enum WalkEvent {
     File {
         origin: Origin,
-        data: BlobData,
+        data: Vec<u8>,
     },
     Skipped {
         origin: Origin,
@@ -462,9 +462,6 @@ fn scan_tracked(
     }
 }
 
-const MODE_TYPE: u32 = 0o170000;
-const MODE_GITLINK: u32 = 0o160000;
-
 /// Paths (relative to the work tree) of the files the index of the
 /// repository at `work_tree` tracks, submodules left out.  Read by the
 /// project's own index reader (which also reads split indexes and refuses
@@ -489,7 +486,7 @@ fn tracked_paths(work_tree: &Path) -> Result<Vec<PathBuf>, String> {
     Ok(index
         .entries
         .iter()
-        .filter(|e| e.mode & MODE_TYPE != MODE_GITLINK)
+        .filter(|e| !e.is_submodule())
         .map(|e| to_path(index.path(e)))
         .collect())
 }
@@ -519,6 +516,6 @@ fn describe_walk_error(error: &ignore::Error) -> String {
 }
 
 /// Standard input as one blob named `<stdin>`, with the same size limit.
-pub fn read_stdin(options: &WalkOptions) -> Result<BlobData, SkipReason> {
+pub fn read_stdin(options: &WalkOptions) -> Result<Vec<u8>, SkipReason> {
     read::read_stream(std::io::stdin().lock(), options)
 }

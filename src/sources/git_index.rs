@@ -31,7 +31,10 @@ const HEADER_LEN: usize = 12;
 const MIN_ENTRY_LEN: usize = STAT_LEN + OID_LEN + 2 + 2;
 const FLAG_EXTENDED: u16 = 0x4000;
 const EXT_INTENT_TO_ADD: u16 = 0x2000;
+/// The object-type bits of an entry's mode, and two of their values.
+const MODE_TYPE: u32 = 0o170000;
 const MODE_TREE: u32 = 0o040000;
+const MODE_GITLINK: u32 = 0o160000;
 /// Directory levels an entry's path or the cache-tree may have: far more
 /// than any checkout can hold, few enough for the recursive diff (and the
 /// recursive drop of a cache-tree) to stay within the stack.
@@ -48,6 +51,13 @@ pub struct IndexEntry {
     pub stage: u8,
     /// Added with `git add -N`: a placeholder, not content.
     pub intent_to_add: bool,
+}
+
+impl IndexEntry {
+    /// A submodule's commit (a gitlink), not a file of this work tree.
+    pub fn is_submodule(&self) -> bool {
+        self.mode & MODE_TYPE == MODE_GITLINK
+    }
 }
 
 /// One directory of the cache-tree; `oid` is `None` once invalidated.
@@ -122,6 +132,17 @@ enum Problem {
     Corrupt(String),
 }
 
+impl Problem {
+    /// The error for the index file at `path`.
+    fn at(self, path: &Path) -> ReadError {
+        let path = path.to_path_buf();
+        match self {
+            Problem::Unsupported(feature) => ReadError::Unsupported { path, feature },
+            Problem::Corrupt(reason) => ReadError::Corrupt { path, reason },
+        }
+    }
+}
+
 fn corrupt<T>(reason: impl Into<String>) -> Result<T, Problem> {
     Err(Problem::Corrupt(reason.into()))
 }
@@ -129,21 +150,10 @@ fn corrupt<T>(reason: impl Into<String>) -> Result<T, Problem> {
 /// Read the index at `path` (empty if there is none yet); a split index's
 /// shared part is `sharedindex.<id>` in `git_dir`, as git looks for it.
 pub fn read(path: &Path, git_dir: &Path) -> Result<IndexFile, ReadError> {
-    let index = match load(path)? {
-        Some(data) => parse(&data),
-        None => return Ok(IndexFile::empty()),
+    let Some(data) = load(path)? else {
+        return Ok(IndexFile::empty());
     };
-    let tie = |problem| match problem {
-        Problem::Unsupported(feature) => ReadError::Unsupported {
-            path: path.to_path_buf(),
-            feature,
-        },
-        Problem::Corrupt(reason) => ReadError::Corrupt {
-            path: path.to_path_buf(),
-            reason,
-        },
-    };
-    let index = index.map_err(tie)?;
+    let index = parse(&data).map_err(|problem| problem.at(path))?;
     match index.link {
         None => Ok(index.file),
         Some(link) => merge_shared(index.file, &link, git_dir),
@@ -254,7 +264,7 @@ fn parse(data: &[u8]) -> Result<Parsed, Problem> {
                 "entry {number} of {count} is truncated or malformed"
             ));
         };
-        if entry.mode & 0o170000 == MODE_TREE {
+        if entry.mode & MODE_TYPE == MODE_TREE {
             return Err(Problem::Unsupported(SPARSE.into()));
         }
         if memchr::memchr_iter(b'/', file.path(&entry)).count() >= MAX_DEPTH {
@@ -317,27 +327,15 @@ fn merge_shared(split: IndexFile, link: &Link, git_dir: &Path) -> Result<IndexFi
         return Ok(split); // "does not require a shared index"
     }
     let path = git_dir.join(format!("sharedindex.{}", link.shared));
-    let fail = |reason: String| ReadError::Corrupt {
-        path: path.clone(),
-        reason,
-    };
+    let fail = |reason: &str| Problem::Corrupt(reason.into()).at(&path);
     let Some(data) = load(&path)? else {
-        return Err(fail("the split index's shared index is missing".into()));
+        return Err(fail("the split index's shared index is missing"));
     };
     // Its trailing checksum is the id the link names.
     if data.get(data.len().saturating_sub(OID_LEN)..) != Some(link.shared.as_bytes()) {
-        return Err(fail(
-            "its checksum is not the one the split index names".into(),
-        ));
+        return Err(fail("its checksum is not the one the split index names"));
     }
-    let shared = match parse(&data) {
-        Ok(Parsed { file, link: None }) => file,
-        Ok(_) => return Err(fail("a shared index is itself split".into())),
-        Err(Problem::Corrupt(reason)) => return Err(fail(reason)),
-        Err(Problem::Unsupported(feature)) => {
-            return Err(ReadError::Unsupported { path, feature });
-        }
-    };
+    let shared = parse_shared(&data).map_err(|problem| problem.at(&path))?;
     merge(split, &shared, &link.bitmaps).map_err(|reason| ReadError::Corrupt {
         path: git_dir.join("index"),
         reason: format!("split index: {reason}"),
@@ -356,11 +354,16 @@ pub fn parse_bytes(data: &[u8], shared: Option<&[u8]>) -> Result<IndexFile, Stri
     let Some(link) = split.link else {
         return Ok(split.file);
     };
-    let shared = parse(shared.ok_or("no shared index")?).map_err(describe)?;
-    if shared.link.is_some() {
-        return Err("a shared index is itself split".into());
+    let shared = parse_shared(shared.ok_or("no shared index")?).map_err(describe)?;
+    merge(split.file, &shared, &link.bitmaps)
+}
+
+/// The `sharedindex.<id>` file a split index links to: never split itself.
+fn parse_shared(data: &[u8]) -> Result<IndexFile, Problem> {
+    match parse(data)? {
+        Parsed { file, link: None } => Ok(file),
+        Parsed { link: Some(_), .. } => corrupt("a shared index is itself split"),
     }
-    merge(split.file, &shared.file, &link.bitmaps)
 }
 
 /// What an entry of the shared index becomes.

@@ -9,23 +9,6 @@ pub mod read;
 pub mod staged;
 pub mod text;
 
-use std::ops::Deref;
-
-/// Bytes of one file or object, read into memory.  Never memory-mapped: a
-/// mapped file truncated during the scan raises SIGBUS (`read.rs`).
-pub enum BlobData {
-    Owned(Vec<u8>),
-}
-
-impl Deref for BlobData {
-    type Target = [u8];
-    fn deref(&self) -> &[u8] {
-        match self {
-            BlobData::Owned(bytes) => bytes,
-        }
-    }
-}
-
 /// Where a finding lives: the path shown to people and the path relative to
 /// the scan (or repository) root used for SARIF URIs, plus commit facts for
 /// history.

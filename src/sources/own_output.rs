@@ -16,6 +16,7 @@
 //! matches them where keylint writes them.
 
 use std::ops::Range;
+use std::sync::LazyLock;
 
 use crate::report::redact;
 
@@ -33,6 +34,10 @@ pub enum OwnOutput {
 /// Each format's signature lies within the first bytes keylint writes.
 const SNIFF_LEN: usize = 512;
 
+/// The CSV report's first line, joined once: `sniff` runs on every blob.
+static CSV_HEADER: LazyLock<String> =
+    LazyLock::new(|| crate::report::csv_report::HEADER.join(","));
+
 /// What keylint output `bytes` is, judged from its first bytes.
 pub fn sniff(bytes: &[u8]) -> Option<OwnOutput> {
     let head = &bytes[..bytes.len().min(SNIFF_LEN)];
@@ -46,7 +51,7 @@ pub fn sniff(bytes: &[u8]) -> Option<OwnOutput> {
         Some(OwnOutput::Sarif)
     } else if starts("<?xml") && has("<testsuites name=\"keylint\"") {
         Some(OwnOutput::Junit)
-    } else if head.starts_with(crate::report::csv_report::HEADER.join(",").as_bytes()) {
+    } else if head.starts_with(CSV_HEADER.as_bytes()) {
         Some(OwnOutput::Csv)
     } else if (starts("::error ") || starts("::warning ") || starts("::notice "))
         && has("title=keylint%3A")

@@ -17,11 +17,11 @@ use rustix::fs::OFlags;
 
 use super::fs::{SkipReason, WalkOptions};
 use super::text::decode_text;
-use super::{BlobData, looks_binary};
+use super::looks_binary;
 
 /// A file's bytes, and a warning when it changed while it was read.
 pub struct FileRead {
-    pub data: BlobData,
+    pub data: Vec<u8>,
     pub changed: Option<String>,
 }
 
@@ -52,7 +52,7 @@ pub fn read_file(path: &Path, follow: bool, options: &WalkOptions) -> Result<Fil
 }
 
 /// A pipe or standard input: read up to the limit, then the same checks.
-pub fn read_stream(reader: impl Read, options: &WalkOptions) -> Result<BlobData, SkipReason> {
+pub fn read_stream(reader: impl Read, options: &WalkOptions) -> Result<Vec<u8>, SkipReason> {
     let bytes = read_bounded(reader, options.max_file_size, 0)?;
     finish(bytes, options)
 }
@@ -108,12 +108,12 @@ fn read_bounded(reader: impl Read, limit: u64, capacity: usize) -> Result<Vec<u8
 }
 
 /// Transcode UTF-16 (and drop a UTF-8 BOM), then refuse binaries.
-fn finish(bytes: Vec<u8>, options: &WalkOptions) -> Result<BlobData, SkipReason> {
+fn finish(bytes: Vec<u8>, options: &WalkOptions) -> Result<Vec<u8>, SkipReason> {
     let bytes = decode_text(bytes);
     if !options.include_binary && looks_binary(&bytes) {
         return Err(SkipReason::Binary);
     }
-    Ok(BlobData::Owned(bytes))
+    Ok(bytes)
 }
 
 /// What a non-regular, non-directory file is, in words.

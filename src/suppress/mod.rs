@@ -240,17 +240,18 @@ fn entries_of<T>(list: &[crate::config::AllowEntry<T>]) -> Vec<(usize, String)> 
     list.iter().map(|e| (e.line, e.text.clone())).collect()
 }
 
-/// Known test values set aside (counted apart from the team's allows).
-pub fn test_value_count(suppressed: &[Suppressed]) -> usize {
+/// How many findings `mechanism` set aside (known test values are
+/// counted apart from the team's allows).
+pub fn count(suppressed: &[Suppressed], mechanism: Mechanism) -> usize {
     suppressed
         .iter()
-        .filter(|s| s.mechanism == Mechanism::TestValue)
+        .filter(|s| s.mechanism == mechanism)
         .count()
 }
 
 /// Counts for the summary line: (inline, config, baseline).
 pub fn counts(suppressed: &[Suppressed]) -> (usize, usize, usize) {
-    let count = |m: Mechanism| suppressed.iter().filter(|s| s.mechanism == m).count();
+    let count = |m: Mechanism| count(suppressed, m);
     (
         count(Mechanism::Inline),
         count(Mechanism::Config),
