@@ -183,6 +183,12 @@ def main():
         if not sep:
             sys.exit(f"--tree {spec}: expected NAME=PATH")
         trees[name] = path
+    missing = [name for name, path in trees.items() if not os.path.isdir(path)]
+    if missing and not args.load:
+        sys.exit(
+            f"not there: {', '.join(missing)} under {args.trees} "
+            "(bench/precision/install.sh builds the SDK trees, checkout.sh the trees.tsv ones)"
+        )
     for name, path in trees.items():
         check_commit(name, path, commits.get(name, ""))
     if args.load:
