@@ -105,6 +105,18 @@ const NON_CREDENTIAL_TOKEN_MODIFIERS: &[&str] = &[
     "sep",
     "mask",
     "stop",
+    // Commerce objects' tokens (Shopify cart / checkout / order ids), push
+    // addresses (browser, device, FCM, APNs) and Postman's request id: not
+    // credentials (bench/precision, rudder-transformer).
+    "cart",
+    "checkout",
+    "order",
+    "browser",
+    "device",
+    "push",
+    "fcm",
+    "apns",
+    "postman",
 ];
 
 /// Words that anywhere in a name make it describe a credential rather than
@@ -303,6 +315,14 @@ pub fn value_fits(kind: NameKind, words: &[String], value: &[u8]) -> bool {
     if looks_like_identifier(value) || looks_like_property_path(value) || is_word_list(value) {
         return false;
     }
+    // An AWS resource name, an Ethereum address or public key under a
+    // `private…` name, an FCM registration token: none is a credential.
+    if value.starts_with(b"arn:aws")
+        || (words.iter().any(|w| w == "private") && is_ethereum_public(value))
+        || is_fcm_registration(value)
+    {
+        return false;
+    }
     let lower = value.to_ascii_lowercase();
     if [
         b"sha256:" as &[u8],
@@ -339,6 +359,31 @@ fn short_password_ok(lower: &[u8], value: &[u8]) -> bool {
         && !common
             .iter()
             .any(|w| memchr::memmem::find(lower, w.as_bytes()).is_some())
+}
+
+/// `0x` + 40 hex (an address) or a SEC1 public key (`0x02`/`0x03` + 64
+/// hex, `0x04` + 128 hex); a private key (`0x` + 64 hex) is neither.
+fn is_ethereum_public(value: &[u8]) -> bool {
+    let Some(hex) = value.strip_prefix(b"0x") else {
+        return false;
+    };
+    hex.iter().all(u8::is_ascii_hexdigit)
+        && (hex.len() == 40
+            || (hex.len() == 66 && (hex.starts_with(b"02") || hex.starts_with(b"03")))
+            || (hex.len() == 130 && hex.starts_with(b"04")))
+}
+
+/// A Firebase Cloud Messaging registration token (`<instance id>:APA91b…`):
+/// a device's address.
+fn is_fcm_registration(value: &[u8]) -> bool {
+    memchr::memchr(b':', value).is_some_and(|i| {
+        i >= 8
+            && value[..i]
+                .iter()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-'))
+            && value[i + 1..].starts_with(b"AP")
+            && value.len() - i > 40
+    })
 }
 
 fn is_uuid(value: &[u8]) -> bool {
@@ -488,6 +533,10 @@ mod tests {
             "token_url",
             "AWS::IAM::AccessKey",
             "SubjectFromWebIdentityToken",
+            "cart_token",
+            "checkoutToken",
+            "browserToken",
+            "Postman-Token",
         ] {
             assert_eq!(judge_name(name.as_bytes()), None, "{name}");
         }
@@ -529,6 +578,20 @@ mod tests {
             &words,
             b"1234abcd-1234-abcd-1234-abcd1234abcd"
         ));
+    }
+
+    #[test]
+    fn resource_names_public_keys_and_push_addresses_do_not_fit() {
+        let other = |v: &str| value_fits(NameKind::Other, &[], v.as_bytes());
+        assert!(!other("arn:aws:lambda:us-east-1:123456789012:function:reset"));
+        assert!(!other(
+            "cFAKE0dQ3kq:APA91bHFAKEm2xQ9vL7pR4kZ8wN3tY6uJ1oI5eA0sD2fG7hK9lM"
+        ));
+        let private = vec!["private".to_string(), "key".to_string()];
+        let address = format!("0x{}", "ab12".repeat(10));
+        assert!(!value_fits(NameKind::Other, &private, address.as_bytes()));
+        let key = format!("0x{}", "9f3e".repeat(16));
+        assert!(value_fits(NameKind::Other, &private, key.as_bytes()));
     }
 
     #[test]
