@@ -83,6 +83,7 @@ impl Engine {
         verdict::drop_shadowed_fallbacks(rules, &mut found, &mut test_values, claimed);
         found.sort_by_key(|m| (m.secret.start, m.rule));
         test_values.sort_by_key(|(m, _)| (m.secret.start, m.rule));
+        verdict::one_rule_per_secret(&mut found, &mut test_values);
         Found {
             matches: found,
             bytes_searched,
@@ -167,6 +168,42 @@ remediation = "r"
         // A value that fails the specific rule's checksum is no one's.
         let bad = TOK.replace("8mX", "8mY");
         assert!(ids(&engine, &format!(r#"token = "{bad}""#)).is_empty());
+    }
+
+    #[test]
+    fn two_rules_on_the_same_secret_make_one_match_of_the_first_rule() {
+        let rules = r#"
+[[rule]]
+id = "first"
+name = "n"
+provider = "t"
+severity = "high"
+keywords = ["key="]
+regex = '''key=(?P<secret>[a-z0-9]{12})'''
+remediation = "r"
+
+[[rule]]
+id = "second"
+name = "n"
+provider = "t"
+severity = "high"
+keywords = ["key="]
+regex = '''(?:api)?key=(?P<secret>[a-z0-9]{12})'''
+remediation = "r"
+
+[[rule]]
+id = "longer"
+name = "n"
+provider = "t"
+severity = "high"
+keywords = ["key="]
+regex = '''key=(?P<secret>[a-z0-9]{12}x)'''
+remediation = "r"
+"#;
+        let engine = engine_with(rules);
+        assert_eq!(ids(&engine, "apikey=q8w3k5z1v7m2"), ["first"]);
+        // Another span at the same place is another finding.
+        assert_eq!(ids(&engine, "key=q8w3k5z1v7m2x"), ["first", "longer"]);
     }
 
     const WINDOW_RULES: &str = r#"

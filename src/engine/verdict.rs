@@ -86,6 +86,20 @@ pub(super) fn drop_shadowed_fallbacks(
     test_values.retain(|(m, _)| !shadowed(m));
 }
 
+/// One secret, one finding: where two rules matched exactly the same bytes
+/// (a provider's `django-insecure-` rule and the framework's `SECRET_KEY`
+/// rule), the first rule of the set keeps it.  Both lists are sorted by
+/// (start, rule), so the first seen is the first rule.
+pub(super) fn one_rule_per_secret(
+    found: &mut Vec<RawMatch>,
+    test_values: &mut Vec<(RawMatch, &'static KnownValue)>,
+) {
+    let mut seen = std::collections::HashSet::new();
+    found.retain(|m| seen.insert(m.secret.clone()));
+    seen.clear();
+    test_values.retain(|(m, _)| seen.insert(m.secret.clone()));
+}
+
 /// Keep or drop one candidate secret of a rule.
 pub(super) fn judge(
     rules: &[Rule],
