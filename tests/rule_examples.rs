@@ -232,9 +232,9 @@ fn doc_example_records_match_the_rules() {
             ));
         }
         match status {
-            "added" | "rule-fixed" if !block.cites_doc => {
-                problems.push(format!("{rule_id}: {status} but no `# doc example:` comment"))
-            }
+            "added" | "rule-fixed" if !block.cites_doc => problems.push(format!(
+                "{rule_id}: {status} but no `# doc example:` comment"
+            )),
             "added" | "rule-fixed" | "none-published" | "not-checked" => {}
             other => problems.push(format!("{rule_id}: unknown status {other:?}")),
         }
