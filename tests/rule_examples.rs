@@ -157,3 +157,88 @@ fn every_builtin_rule_states_its_confidence() {
         missing.join("\n")
     );
 }
+
+/// `bench/recall/doc-examples.tsv` records, per rule, whether an example
+/// was taken from the provider's own documentation or SDK: every row names
+/// a real rule of that provider, and every `added` / `rule-fixed` row's
+/// rule cites its source in a `# doc example:` comment above `[[rule]]`.
+#[test]
+fn doc_example_records_match_the_rules() {
+    struct Block {
+        provider: String,
+        cites_doc: bool,
+    }
+    let mut blocks = std::collections::HashMap::new();
+    for path in rule_files() {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        let mut comments_above = false;
+        let mut current: Option<(String, bool)> = None;
+        let mut flush = |current: &mut Option<(String, bool)>, provider: Option<String>| {
+            if let (Some((id, cites)), Some(provider)) = (current.take(), provider) {
+                blocks.insert(
+                    id,
+                    Block {
+                        provider,
+                        cites_doc: cites,
+                    },
+                );
+            }
+        };
+        let mut provider = None;
+        for (i, line) in lines.iter().enumerate() {
+            let line = line.trim();
+            if line == "[[rule]]" {
+                flush(&mut current, provider.take());
+                comments_above = lines[..i]
+                    .iter()
+                    .rev()
+                    .take_while(|l| l.trim_start().starts_with('#'))
+                    .any(|l| l.contains("# doc example:"));
+            } else if let Some(id) = line.strip_prefix("id = \"") {
+                current = Some((id.trim_end_matches('"').to_string(), comments_above));
+            } else if let Some(p) = line.strip_prefix("provider = \"") {
+                provider = Some(p.trim_end_matches('"').to_string());
+            }
+        }
+        flush(&mut current, provider.take());
+    }
+    let tsv = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("bench/recall/doc-examples.tsv"),
+    )
+    .unwrap();
+    let mut rows = tsv.lines();
+    assert_eq!(rows.next(), Some("provider\trule_id\tstatus\tsource"));
+    let mut problems = Vec::new();
+    let mut providers = std::collections::BTreeSet::new();
+    for row in rows {
+        let fields: Vec<&str> = row.split('\t').collect();
+        let [provider, rule_id, status, source] = fields[..] else {
+            problems.push(format!("not 4 fields: {row:?}"));
+            continue;
+        };
+        providers.insert(provider);
+        if source.trim().is_empty() {
+            problems.push(format!("{rule_id}: no source"));
+        }
+        let Some(block) = blocks.get(rule_id) else {
+            problems.push(format!("{rule_id}: no such rule"));
+            continue;
+        };
+        if block.provider != provider {
+            problems.push(format!(
+                "{rule_id}: provider is {}, not {provider}",
+                block.provider
+            ));
+        }
+        match status {
+            "added" | "rule-fixed" if !block.cites_doc => problems.push(format!(
+                "{rule_id}: {status} but no `# doc example:` comment"
+            )),
+            "added" | "rule-fixed" | "none-published" | "not-checked" => {}
+            other => problems.push(format!("{rule_id}: unknown status {other:?}")),
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert!(providers.len() >= 120, "only {} providers", providers.len());
+}
