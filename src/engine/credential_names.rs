@@ -583,7 +583,9 @@ mod tests {
     #[test]
     fn resource_names_public_keys_and_push_addresses_do_not_fit() {
         let other = |v: &str| value_fits(NameKind::Other, &[], v.as_bytes());
-        assert!(!other("arn:aws:lambda:us-east-1:123456789012:function:reset"));
+        assert!(!other(
+            "arn:aws:lambda:us-east-1:123456789012:function:reset"
+        ));
         assert!(!other(
             "cFAKE0dQ3kq:APA91bHFAKEm2xQ9vL7pR4kZ8wN3tY6uJ1oI5eA0sD2fG7hK9lM"
         ));
