@@ -83,7 +83,7 @@ impl Engine {
         verdict::drop_shadowed_fallbacks(rules, &mut found, &mut test_values, claimed);
         found.sort_by_key(|m| (m.secret.start, m.rule));
         test_values.sort_by_key(|(m, _)| (m.secret.start, m.rule));
-        verdict::one_rule_per_secret(&mut found, &mut test_values);
+        verdict::one_rule_per_secret(rules, &mut found, &mut test_values);
         Found {
             matches: found,
             bytes_searched,
@@ -171,7 +171,7 @@ remediation = "r"
     }
 
     #[test]
-    fn two_rules_on_the_same_secret_make_one_match_of_the_first_rule() {
+    fn two_rules_on_the_same_secret_make_one_match_of_the_surer_or_first_rule() {
         let rules = r#"
 [[rule]]
 id = "first"
@@ -199,9 +199,31 @@ severity = "high"
 keywords = ["key="]
 regex = '''key=(?P<secret>[a-z0-9]{12}x)'''
 remediation = "r"
+
+[[rule]]
+id = "vaguer"
+name = "n"
+provider = "t"
+severity = "high"
+confidence = "low"
+keywords = ["tok="]
+regex = '''tok=(?P<secret>[a-z0-9]{12})'''
+remediation = "r"
+
+[[rule]]
+id = "surer"
+name = "n"
+provider = "t"
+severity = "high"
+confidence = "high"
+keywords = ["tok="]
+regex = '''tok=(?P<secret>[a-z0-9]{12})'''
+remediation = "r"
 "#;
         let engine = engine_with(rules);
         assert_eq!(ids(&engine, "apikey=q8w3k5z1v7m2"), ["first"]);
+        // Equally sure (both medium, the default): the first rule; else the surer.
+        assert_eq!(ids(&engine, "tok=q8w3k5z1v7m2"), ["surer"]);
         // Another span at the same place is another finding.
         assert_eq!(ids(&engine, "key=q8w3k5z1v7m2x"), ["first", "longer"]);
     }

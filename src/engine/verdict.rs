@@ -88,16 +88,37 @@ pub(super) fn drop_shadowed_fallbacks(
 
 /// One secret, one finding: where two rules matched exactly the same bytes
 /// (a provider's `django-insecure-` rule and the framework's `SECRET_KEY`
-/// rule), the first rule of the set keeps it.  Both lists are sorted by
-/// (start, rule), so the first seen is the first rule.
+/// rule), the more confident rule keeps it, and of equally confident ones
+/// the first of the set.
 pub(super) fn one_rule_per_secret(
+    rules: &[Rule],
     found: &mut Vec<RawMatch>,
     test_values: &mut Vec<(RawMatch, &'static KnownValue)>,
 ) {
-    let mut seen = std::collections::HashSet::new();
-    found.retain(|m| seen.insert(m.secret.clone()));
-    seen.clear();
-    test_values.retain(|(m, _)| seen.insert(m.secret.clone()));
+    keep_one_rule_per_secret(rules, found, |m| m);
+    keep_one_rule_per_secret(rules, test_values, |(m, _)| m);
+}
+
+fn keep_one_rule_per_secret<T>(rules: &[Rule], items: &mut Vec<T>, raw: impl Fn(&T) -> &RawMatch) {
+    if items.len() < 2 {
+        return;
+    }
+    let mut kept: std::collections::HashMap<Range<usize>, usize> = Default::default();
+    for item in items.iter() {
+        let m = raw(item);
+        let better = |held: &usize| {
+            let (new, old) = (&rules[m.rule].meta, &rules[*held].meta);
+            (new.confidence, std::cmp::Reverse(m.rule)) > (old.confidence, std::cmp::Reverse(*held))
+        };
+        match kept.get_mut(&m.secret) {
+            Some(held) if better(held) => *held = m.rule,
+            Some(_) => {}
+            None => {
+                kept.insert(m.secret.clone(), m.rule);
+            }
+        }
+    }
+    items.retain(|item| kept[&raw(item).secret] == raw(item).rule);
 }
 
 /// Keep or drop one candidate secret of a rule.
