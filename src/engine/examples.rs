@@ -26,7 +26,7 @@ pub fn check_examples(rules: RuleSet) -> Result<Vec<ExampleFailure>> {
         // example matched, it is only reported as suppressed.  One search
         // per example answers both.
         let search = |text: &str| -> (bool, bool) {
-            let found = engine.find_counted(text.as_bytes());
+            let found = engine.find_every_rule(text.as_bytes());
             let as_leak = found.matches.iter().any(|m| m.rule == index);
             let as_test_value = found.test_values.iter().any(|(m, _)| m.rule == index);
             (as_leak, as_test_value)

@@ -52,7 +52,21 @@ impl Engine {
     }
 
     /// `find`, with the work it took: what the linear-time tests measure.
+    /// One secret is one match: of two rules on the same bytes, the surer
+    /// (`verdict::one_rule_per_secret`).
     pub fn find_counted(&self, haystack: &[u8]) -> Found {
+        let mut found = self.find_every_rule(haystack);
+        verdict::one_rule_per_secret(
+            &self.rules.rules,
+            &mut found.matches,
+            &mut found.test_values,
+        );
+        found
+    }
+
+    /// Every rule's own matches, a secret two rules match kept twice: what
+    /// each rule's examples are checked against.
+    pub(super) fn find_every_rule(&self, haystack: &[u8]) -> Found {
         self.find_planned(haystack, self.plan(haystack))
     }
 
@@ -83,7 +97,6 @@ impl Engine {
         verdict::drop_shadowed_fallbacks(rules, &mut found, &mut test_values, claimed);
         found.sort_by_key(|m| (m.secret.start, m.rule));
         test_values.sort_by_key(|(m, _)| (m.secret.start, m.rule));
-        verdict::one_rule_per_secret(rules, &mut found, &mut test_values);
         Found {
             matches: found,
             bytes_searched,
@@ -373,7 +386,10 @@ remediation = "r"
             .into_iter()
             .map(|(rule, _)| (rule, Reach::Whole))
             .collect();
-        engine.find_planned(haystack, whole).matches
+        let mut found = engine.find_planned(haystack, whole);
+        let rules = &engine.rules.rules;
+        verdict::one_rule_per_secret(rules, &mut found.matches, &mut found.test_values);
+        found.matches
     }
 
     #[test]
