@@ -14,11 +14,17 @@ pub fn mail_rc(text: &str) -> Vec<CredentialField> {
     });
     let mut out: Vec<CredentialField> = Vec::new();
     let tokens = tokens_with(text, true);
-    for (i, (token, _)) in tokens.iter().enumerate() {
-        if matches!(*token, "password" | "pass" | "passwd") && i + 1 < tokens.len() {
-            let (value, mut span) = tokens[i + 1].clone();
-            if value == "=" && i + 2 < tokens.len() {
-                span = tokens[i + 2].1.clone();
+    let mut i = 0;
+    while i < tokens.len() {
+        let token = tokens[i].0;
+        i += 1;
+        if matches!(token, "password" | "pass" | "passwd") && i < tokens.len() {
+            // The value is never a keyword itself (`password 'passwd'`).
+            let (value, mut span) = tokens[i].clone();
+            i += 1;
+            if value == "=" && i < tokens.len() {
+                span = tokens[i].1.clone();
+                i += 1;
             }
             if fetchmail {
                 let v = &text[span.clone()];
