@@ -198,7 +198,11 @@ fn by_path(report: &Value) -> BTreeMap<String, Vec<(String, u64, u64, String)>> 
     let mut out: BTreeMap<String, Vec<_>> = BTreeMap::new();
     for f in report["findings"].as_array().unwrap() {
         let path = f["path"].as_str().unwrap().replace('\\', "/");
-        let name = path.trim_start_matches("./").rsplit('/').take(2).collect::<Vec<_>>();
+        let name = path
+            .trim_start_matches("./")
+            .rsplit('/')
+            .take(2)
+            .collect::<Vec<_>>();
         let key = match name.as_slice() {
             [file, dir] => format!("{dir}/{file}"),
             _ => name[0].to_string(),
@@ -216,9 +220,20 @@ fn by_path(report: &Value) -> BTreeMap<String, Vec<(String, u64, u64, String)>> 
 fn scan_binary(dir: &Path) -> Value {
     let output = common::run_in(
         dir,
-        &["scan", ".", "--format", "json", "--no-config", "--include-binary"],
+        &[
+            "scan",
+            ".",
+            "--format",
+            "json",
+            "--no-config",
+            "--include-binary",
+        ],
     );
-    assert!(matches!(output.status.code(), Some(0 | 1)), "{}", common::stderr(&output));
+    assert!(
+        matches!(output.status.code(), Some(0 | 1)),
+        "{}",
+        common::stderr(&output)
+    );
     common::json(&output)
 }
 
@@ -247,8 +262,11 @@ fn binary_credential_files_are_recognised_by_path_and_header() {
     // Counter-examples: the same names holding text that is no such file.
     let other = dir.path().join("docs/.dbeaver");
     std::fs::create_dir_all(&other).unwrap();
-    std::fs::write(other.join("credentials-config.json"), "{\"note\": \"encrypted on save\"}\n")
-        .unwrap();
+    std::fs::write(
+        other.join("credentials-config.json"),
+        "{\"note\": \"encrypted on save\"}\n",
+    )
+    .unwrap();
     std::fs::write(dir.path().join("docs/key4.db"), "not a database\n").unwrap();
 
     let found = by_path(&scan_binary(dir.path()));
@@ -273,7 +291,11 @@ fn binary_credential_files_are_recognised_by_path_and_header() {
         ("database-client-password", 1, 1),
         "{found:?}"
     );
-    assert_eq!(db.len(), 1, "the text credentials-config.json is not reported: {found:?}");
+    assert_eq!(
+        db.len(),
+        1,
+        "the text credentials-config.json is not reported: {found:?}"
+    );
     assert!(!found.contains_key("docs/key4.db"), "{found:?}");
 }
 

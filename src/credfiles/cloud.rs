@@ -254,7 +254,12 @@ pub fn heroku_credentials(text: &str) -> Vec<CredentialField> {
 /// heroku-accounts' `~/.heroku/accounts/NAME` YAML (`:password:`).
 pub fn heroku_json(text: &str) -> Vec<CredentialField> {
     let keys = [
-        "api_key", "apikey", "api-key", "token", "oauth_token", "password",
+        "api_key",
+        "apikey",
+        "api-key",
+        "token",
+        "oauth_token",
+        "password",
     ];
     let is_key = |k: &str| keys.contains(&k.trim_matches(':').to_ascii_lowercase().as_str());
     if text.trim_start().starts_with('{') {

@@ -46,7 +46,12 @@ pub fn pgpass(text: &str) -> Vec<CredentialField> {
 /// `[client]` `password = …` (also `my.ini`, a `.mylogin.cnf` kept in
 /// clear), and `[client] user=x password=y` written on one line.
 pub fn my_cnf(text: &str) -> Vec<CredentialField> {
-    let is_password = |k: &str| matches!(k.to_ascii_lowercase().as_str(), "password" | "pass" | "passwd");
+    let is_password = |k: &str| {
+        matches!(
+            k.to_ascii_lowercase().as_str(),
+            "password" | "pass" | "passwd"
+        )
+    };
     let mut out: Vec<CredentialField> = assignments(text, b"=")
         .into_iter()
         .filter(|a| is_password(a.key))

@@ -28,7 +28,8 @@ pub fn mail_rc(text: &str) -> Vec<CredentialField> {
             }
             if fetchmail {
                 let v = &text[span.clone()];
-                let quoted = span.start > 0 && matches!(text.as_bytes()[span.start - 1], b'"' | b'\'');
+                let quoted =
+                    span.start > 0 && matches!(text.as_bytes()[span.start - 1], b'"' | b'\'');
                 if !quoted {
                     span.end -= v.len() - v.trim_end_matches([',', ';', ':']).len();
                 }

@@ -263,7 +263,9 @@ impl BinaryFormat {
         let name = parts.next().unwrap_or_default();
         let parent = parts.next().unwrap_or_default();
         match name {
-            "key4.db" | "key3.db" | "logins.db" | "signons.sqlite" => Some(BinaryFormat::FirefoxKeyDb),
+            "key4.db" | "key3.db" | "logins.db" | "signons.sqlite" => {
+                Some(BinaryFormat::FirefoxKeyDb)
+            }
             ".mylogin.cnf" | "mylogin.cnf" => Some(BinaryFormat::MysqlLoginFile),
             "credentials-config.json" if parent == ".dbeaver" || path.contains("dbeaver") => {
                 Some(BinaryFormat::DbeaverCredentials)
@@ -290,7 +292,10 @@ fn binary_fields(format: BinaryFormat, path: &str, bytes: &[u8]) -> Vec<Credenti
             let sqlite = bytes.starts_with(SQLITE);
             // Berkeley DB hash magic (key3.db), either byte order.
             let berkeley = bytes.len() > 16
-                && matches!(&bytes[12..16], [0x00, 0x06, 0x15, 0x61] | [0x61, 0x15, 0x06, 0x00]);
+                && matches!(
+                    &bytes[12..16],
+                    [0x00, 0x06, 0x15, 0x61] | [0x61, 0x15, 0x06, 0x00]
+                );
             if !(sqlite || berkeley) {
                 return Vec::new();
             }
@@ -312,7 +317,7 @@ fn binary_fields(format: BinaryFormat, path: &str, bytes: &[u8]) -> Vec<Credenti
                 .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize);
             let shaped = bytes.len() >= 44
                 && bytes[..4] == [0, 0, 0, 0]
-                && chunk.is_some_and(|n| n > 0 && n % 16 == 0 && 28 + n <= bytes.len());
+                && chunk.is_some_and(|n| n > 0 && n.is_multiple_of(16) && 28 + n <= bytes.len());
             if !shaped {
                 // A text file under that name: read it as an option file.
                 return std::str::from_utf8(bytes)
@@ -331,7 +336,10 @@ fn binary_fields(format: BinaryFormat, path: &str, bytes: &[u8]) -> Vec<Credenti
             )
         }
         BinaryFormat::DbeaverCredentials => {
-            if bytes.len() < 32 || bytes.len() % 16 != 0 || std::str::from_utf8(bytes).is_ok() {
+            if bytes.len() < 32
+                || !bytes.len().is_multiple_of(16)
+                || std::str::from_utf8(bytes).is_ok()
+            {
                 return Vec::new();
             }
             field(
@@ -572,7 +580,10 @@ fn judge(text: &str, mut field: CredentialField) -> Option<CredentialField> {
     }
     // `password [plain text]`: a token-split format (netrc, msmtp) cuts a
     // bracketed description at its first blank.
-    let rest_of_line = text[field.span.start..].split('\n').next().unwrap_or_default();
+    let rest_of_line = text[field.span.start..]
+        .split('\n')
+        .next()
+        .unwrap_or_default();
     if value.starts_with('[') && !value.contains(']') && rest_of_line.trim_end().ends_with(']') {
         return None;
     }
