@@ -192,3 +192,126 @@ fn rule_confidence() -> BTreeMap<String, String> {
         })
         .collect()
 }
+
+/// `(rule, line, column, message)` of every finding under `dir`, by path end.
+fn by_path(report: &Value) -> BTreeMap<String, Vec<(String, u64, u64, String)>> {
+    let mut out: BTreeMap<String, Vec<_>> = BTreeMap::new();
+    for f in report["findings"].as_array().unwrap() {
+        let path = f["path"].as_str().unwrap().replace('\\', "/");
+        let name = path
+            .trim_start_matches("./")
+            .rsplit('/')
+            .take(2)
+            .collect::<Vec<_>>();
+        let key = match name.as_slice() {
+            [file, dir] => format!("{dir}/{file}"),
+            _ => name[0].to_string(),
+        };
+        out.entry(key).or_default().push((
+            f["rule_id"].as_str().unwrap().to_string(),
+            f["line"].as_u64().unwrap(),
+            f["column"].as_u64().unwrap(),
+            f["message"].as_str().unwrap_or_default().to_string(),
+        ));
+    }
+    out
+}
+
+fn scan_binary(dir: &Path) -> Value {
+    let output = common::run_in(
+        dir,
+        &[
+            "scan",
+            ".",
+            "--format",
+            "json",
+            "--no-config",
+            "--include-binary",
+        ],
+    );
+    assert!(
+        matches!(output.status.code(), Some(0 | 1)),
+        "{}",
+        common::stderr(&output)
+    );
+    common::json(&output)
+}
+
+#[test]
+fn binary_credential_files_are_recognised_by_path_and_header() {
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join(".mozilla/firefox/fake.default");
+    std::fs::create_dir_all(&profile).unwrap();
+    // key4.db: an SQLite file (header, then pages); logins.json beside it.
+    let mut sqlite = b"SQLite format 3\0".to_vec();
+    sqlite.extend_from_slice(&[0x10, 0x00, 0x01, 0x01]);
+    sqlite.resize(4096, 0);
+    std::fs::write(profile.join("key4.db"), &sqlite).unwrap();
+    std::fs::write(profile.join("logins.json"), "{\"logins\":[]}\n").unwrap();
+    // .mylogin.cnf: 4 unused bytes, the 20-byte key, one 16-byte chunk.
+    let mut mylogin = vec![0u8; 4];
+    mylogin.extend((1..=20).map(|b| b as u8 | 0x80));
+    mylogin.extend_from_slice(&16u32.to_le_bytes());
+    mylogin.extend((0..16).map(|b| 0xA0 + b as u8));
+    std::fs::write(dir.path().join(".mylogin.cnf"), &mylogin).unwrap();
+    // DBeaver credentials-config.json: IV + AES blocks, not text.
+    let dbeaver = dir.path().join("ws/.dbeaver");
+    std::fs::create_dir_all(&dbeaver).unwrap();
+    let blob: Vec<u8> = (0..48u32).map(|i| (i * 37 + 200) as u8 | 0x80).collect();
+    std::fs::write(dbeaver.join("credentials-config.json"), &blob).unwrap();
+    // Counter-examples: the same names holding text that is no such file.
+    let other = dir.path().join("docs/.dbeaver");
+    std::fs::create_dir_all(&other).unwrap();
+    std::fs::write(
+        other.join("credentials-config.json"),
+        "{\"note\": \"encrypted on save\"}\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("docs/key4.db"), "not a database\n").unwrap();
+
+    let found = by_path(&scan_binary(dir.path()));
+    assert_eq!(
+        found["fake.default/key4.db"],
+        vec![(
+            "firefox-key-database".to_string(),
+            1,
+            1,
+            "Firefox key database: decrypts logins.json beside it".to_string()
+        )]
+    );
+    let mylogin = &found[".mylogin.cnf"];
+    assert_eq!(mylogin.len(), 1);
+    assert_eq!(
+        (mylogin[0].0.as_str(), mylogin[0].1, mylogin[0].2),
+        ("mysql-login-path-file", 1, 5)
+    );
+    let db = &found[".dbeaver/credentials-config.json"];
+    assert_eq!(
+        (db[0].0.as_str(), db[0].1, db[0].2),
+        ("database-client-password", 1, 1),
+        "{found:?}"
+    );
+    assert_eq!(
+        db.len(),
+        1,
+        "the text credentials-config.json is not reported: {found:?}"
+    );
+    assert!(!found.contains_key("docs/key4.db"), "{found:?}");
+}
+
+#[test]
+fn a_rails_credentials_file_is_reported_only_beside_its_key() {
+    let findings = reported();
+    let pair = finding(&findings, "rails/config/credentials.yml.enc", 1)
+        .expect("credentials.yml.enc beside master.key is reported");
+    assert_eq!(pair["rule_id"], "credential-file-encrypted-value");
+    assert_eq!(pair["severity"], "low");
+    assert_eq!(
+        pair["message"],
+        "encrypted; its key (master.key) is committed beside it"
+    );
+    let key = finding(&findings, "rails/config/master.key", 1).unwrap();
+    assert_eq!(key["rule_id"], "rails-master-key");
+    assert_eq!(key["message"], "decrypts the credentials.yml.enc beside it");
+    assert!(finding(&findings, "app/config/credentials.yml.enc", 1).is_none());
+}

@@ -221,3 +221,70 @@ pub fn nuget_config(text: &str) -> Vec<CredentialField> {
     }
     out
 }
+
+/// DigitalOcean `tugboat`'s `~/.tugboat` (YAML): `authentication:`
+/// `client_key` / `api_key` (API v1), `access_token` (v2).
+pub fn tugboat(text: &str) -> Vec<CredentialField> {
+    assignments(text, b":")
+        .into_iter()
+        .filter(|a| matches!(a.key, "api_key" | "client_key" | "access_token"))
+        .map(|a| field("tugboat-api-key", a.value))
+        .collect()
+}
+
+/// The Heroku gem's `~/.heroku/credentials`: the account's e-mail on the
+/// first line, its API key on the second.
+pub fn heroku_credentials(text: &str) -> Vec<CredentialField> {
+    let mut rows = lines(text).filter(|(_, l)| !l.trim().is_empty());
+    let (Some((_, email)), Some((start, key))) = (rows.next(), rows.next()) else {
+        return Vec::new();
+    };
+    let key_start = start + key.len() - key.trim_start().len();
+    let key = key.trim();
+    if !email.contains('@') || key.contains(char::is_whitespace) {
+        return Vec::new();
+    }
+    vec![field(
+        "heroku-credentials-api-key",
+        key_start..key_start + key.len(),
+    )]
+}
+
+/// `heroku.json` / `.heroku.json` (`"api_key"`, `"token"`, `"password"`) and
+/// heroku-accounts' `~/.heroku/accounts/NAME` YAML (`:password:`).
+pub fn heroku_json(text: &str) -> Vec<CredentialField> {
+    let keys = [
+        "api_key",
+        "apikey",
+        "api-key",
+        "token",
+        "oauth_token",
+        "password",
+    ];
+    let is_key = |k: &str| keys.contains(&k.trim_matches(':').to_ascii_lowercase().as_str());
+    if text.trim_start().starts_with('{') {
+        return json_strings(text)
+            .into_iter()
+            .filter(|s| is_key(&s.key))
+            .map(|s| field("heroku-credentials-api-key", s.value))
+            .collect();
+    }
+    let mut out = Vec::new();
+    for (start, line) in lines(text) {
+        let trimmed = line.trim_start();
+        let body = trimmed.strip_prefix(':').unwrap_or(trimmed);
+        let Some(colon) = body.find(": ") else {
+            continue;
+        };
+        if is_key(&body[..colon]) {
+            let from = line.len() - body.len() + colon + 2;
+            if let Some(span) = value_span(line, from) {
+                out.push(field(
+                    "heroku-credentials-api-key",
+                    start + span.start..start + span.end,
+                ));
+            }
+        }
+    }
+    out
+}

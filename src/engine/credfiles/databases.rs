@@ -4,8 +4,11 @@
 use super::CredentialField;
 use super::parse::{assignments, field, json_strings, key_ends, lines, xml_elements};
 
-/// `hostname:port:database:username:password`; `\:` escapes a colon, the
-/// password is the rest of the line.
+/// `hostname:port:database:username:password`; `\\:` escapes a colon, the
+/// password is the rest of the line.  A line of field names (the
+/// documented `hostname:port:database:username:password`, `host:port:…`,
+/// `localhost:5432:db_name:db_user:db_password`) is a template: its port
+/// is no number, or its user and password are both names.
 pub fn pgpass(text: &str) -> Vec<CredentialField> {
     let mut out = Vec::new();
     for (start, line) in lines(text) {
@@ -13,36 +16,67 @@ pub fn pgpass(text: &str) -> Vec<CredentialField> {
             continue;
         }
         let bytes = line.as_bytes();
-        let mut colons = 0;
+        let mut colons = Vec::new();
         let mut i = 0;
-        while i < bytes.len() && colons < 4 {
+        while i < bytes.len() && colons.len() < 4 {
             match bytes[i] {
                 b'\\' => i += 1,
-                b':' => colons += 1,
+                b':' => colons.push(i),
                 _ => {}
             }
             i += 1;
         }
-        if colons == 4 && i < bytes.len() {
+        if colons.len() == 4 && i < bytes.len() {
             let value = line[i..].trim_end();
-            out.push(field("pgpass-password", start + i..start + i + value.len()));
+            let port = &line[colons[0] + 1..colons[1]];
+            let user = &line[colons[2] + 1..colons[3]];
+            let names = ["username", "user", "user_name", "db_user", "dbuser", "role"];
+            let value_names = ["password", "passwd", "db_password", "db_pass", "pass"];
+            let port_ok = port == "*" || port.bytes().all(|b| b.is_ascii_digit());
+            let named = names.contains(&user.to_ascii_lowercase().as_str())
+                && value_names.contains(&value.to_ascii_lowercase().as_str());
+            if port_ok && !named {
+                out.push(field("pgpass-password", start + i..start + i + value.len()));
+            }
         }
     }
     out
 }
 
-/// `[client]` `password = …` (also `my.ini`, `.mylogin.cnf` in clear).
+/// `[client]` `password = …` (also `my.ini`, a `.mylogin.cnf` kept in
+/// clear), and `[client] user=x password=y` written on one line.
 pub fn my_cnf(text: &str) -> Vec<CredentialField> {
-    assignments(text, b"=")
+    let is_password = |k: &str| {
+        matches!(
+            k.to_ascii_lowercase().as_str(),
+            "password" | "pass" | "passwd"
+        )
+    };
+    let mut out: Vec<CredentialField> = assignments(text, b"=")
         .into_iter()
-        .filter(|a| {
-            matches!(
-                a.key.to_ascii_lowercase().as_str(),
-                "password" | "pass" | "passwd"
-            )
-        })
+        .filter(|a| is_password(a.key))
         .map(|a| field("mysql-option-file-password", a.value))
-        .collect()
+        .collect();
+    for (start, line) in lines(text) {
+        let trimmed = line.trim_start();
+        let Some(close) = trimmed.find(']').filter(|_| trimmed.starts_with('[')) else {
+            continue;
+        };
+        let offset = start + line.len() - trimmed.len() + close + 1;
+        let rest = &trimmed[close + 1..];
+        let mut at = 0;
+        for word in rest.split(char::is_whitespace) {
+            if let Some((key, value)) = word.split_once('=')
+                && is_password(key)
+                && !value.is_empty()
+            {
+                let s = offset + at + key.len() + 1;
+                out.push(field("mysql-option-file-password", s..s + value.len()));
+            }
+            at += word.len() + 1;
+        }
+    }
+    out
 }
 
 /// `password: …` in any environment of `database.yml` / `mongoid.yml`.

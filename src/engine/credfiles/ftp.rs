@@ -5,10 +5,16 @@ use super::CredentialField;
 use super::parse::{assignments, field, json_strings, key_ends, xml_elements};
 
 /// FileZilla `<Pass encoding="base64">…</Pass>` (or plain), FileZilla
-/// Server `<Option Name="Pass">` hashes.
+/// Server `<Option Name="Pass">` hashes, and a site's `<Comments>` that
+/// hold its password in clear (people note it there).
 pub fn filezilla(text: &str) -> Vec<CredentialField> {
+    use base64::Engine as _;
     let mut out = Vec::new();
+    let mut password: Option<String> = None;
     for e in xml_elements(text) {
+        if e.name == "server" {
+            password = None;
+        }
         let Some(span) = e.text.clone() else {
             continue;
         };
@@ -18,10 +24,29 @@ pub fn filezilla(text: &str) -> Vec<CredentialField> {
                 && e.attr(text, "name")
                     .is_some_and(|n| n.eq_ignore_ascii_case("pass"));
         if is_pass {
+            let raw = &text[span.clone()];
+            password = if base64 {
+                base64::engine::general_purpose::STANDARD
+                    .decode(raw.trim())
+                    .ok()
+                    .and_then(|d| String::from_utf8(d).ok())
+            } else {
+                Some(raw.to_string())
+            };
             out.push(CredentialField {
                 rule: "ftp-client-password",
                 span,
                 note: base64.then_some("base64-decoded"),
+            });
+        } else if e.name == "comments"
+            && password
+                .as_deref()
+                .is_some_and(|p| !p.is_empty() && text[span.clone()].trim() == p)
+        {
+            out.push(CredentialField {
+                rule: "ftp-client-password",
+                span,
+                note: Some("the site's password, in clear in its comments"),
             });
         }
     }

@@ -12,13 +12,35 @@ pub fn git_credentials(text: &str) -> Vec<CredentialField> {
         .collect()
 }
 
-/// `url = https://user:password@host` and `[url "https://u:p@host"]`.
+/// `url = https://user:password@host` and `[url "https://u:p@host"]`;
+/// `token` / `oauthtoken` / `password` in a `[github]` or `[hub]` section
+/// (the `github.token` hub and old GitHub tools read).
 pub fn git_config(text: &str) -> Vec<CredentialField> {
     let mut out = Vec::new();
+    let mut section = String::new();
     for (start, line) in lines(text) {
         let trimmed = line.trim_start();
         if trimmed.starts_with(['#', ';']) {
             continue;
+        }
+        if trimmed.starts_with('[') {
+            section = trimmed
+                .trim_start_matches('[')
+                .split([']', ' ', '"'])
+                .next()
+                .unwrap_or_default()
+                .to_ascii_lowercase();
+        } else if matches!(section.as_str(), "github" | "hub")
+            && let Some(a) = assignments(line, b"=").into_iter().next()
+            && matches!(
+                a.key.to_ascii_lowercase().as_str(),
+                "token" | "oauthtoken" | "password"
+            )
+        {
+            out.push(field(
+                "git-config-token",
+                start + a.value.start..start + a.value.end,
+            ));
         }
         out.extend(
             url_passwords(line, start)

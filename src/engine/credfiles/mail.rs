@@ -2,18 +2,37 @@
 //! mutt, Ventrilo, TeamSpeak.
 
 use super::CredentialField;
-use super::parse::{assignments, field, lines, tokens};
+use super::parse::{assignments, field, lines, tokens_with};
 
 /// `.esmtprc` (`password = x`), `.msmtprc` (`password x`), `.fetchmailrc`
 /// (`password "x"` / `pass x` tokens).
 pub fn mail_rc(text: &str) -> Vec<CredentialField> {
+    // fetchmail treats `,` `;` `:` as noise (`with password secret1, is …`).
+    let fetchmail = lines(text).any(|(_, l)| {
+        let l = l.trim_start();
+        l.starts_with("poll ") || l.starts_with("skip ") || l.starts_with("defaults")
+    });
     let mut out: Vec<CredentialField> = Vec::new();
-    let tokens = tokens(text);
-    for (i, (token, _)) in tokens.iter().enumerate() {
-        if matches!(*token, "password" | "pass" | "passwd") && i + 1 < tokens.len() {
-            let (value, mut span) = tokens[i + 1].clone();
-            if value == "=" && i + 2 < tokens.len() {
-                span = tokens[i + 2].1.clone();
+    let tokens = tokens_with(text, true);
+    let mut i = 0;
+    while i < tokens.len() {
+        let token = tokens[i].0;
+        i += 1;
+        if matches!(token, "password" | "pass" | "passwd") && i < tokens.len() {
+            // The value is never a keyword itself (`password 'passwd'`).
+            let (value, mut span) = tokens[i].clone();
+            i += 1;
+            if value == "=" && i < tokens.len() {
+                span = tokens[i].1.clone();
+                i += 1;
+            }
+            if fetchmail {
+                let v = &text[span.clone()];
+                let quoted =
+                    span.start > 0 && matches!(text.as_bytes()[span.start - 1], b'"' | b'\'');
+                if !quoted {
+                    span.end -= v.len() - v.trim_end_matches([',', ';', ':']).len();
+                }
             }
             out.push(field("mail-client-password", span));
         }

@@ -92,18 +92,45 @@ enum Format {
     Shadow,
     FirefoxLogins,
     ShellRc,
+    Tugboat,
+    HerokuCredentials,
+    HerokuJson,
+    RailsCredentialsEnc,
+}
+
+/// A binary credential file: recognised by path and a fixed header, never
+/// parsed (the source layer passes binaries on only with `--include-binary`
+/// or where `wants_binary` says so).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BinaryFormat {
+    /// Firefox `key4.db` (SQLite) / `key3.db` (Berkeley DB): the key that
+    /// decrypts the profile's `logins.json`; `logins.db`, `signons.sqlite`:
+    /// saved logins themselves.
+    FirefoxKeyDb,
+    /// MySQL `.mylogin.cnf` (mysql_config_editor): AES with the key stored
+    /// in the file's first bytes, so reversible.
+    MysqlLoginFile,
+    /// DBeaver `credentials-config.json`: AES with a key built into DBeaver.
+    DbeaverCredentials,
 }
 
 /// Every credential field of `bytes`, if `path` names (or the first bytes
 /// show) a known credential file; nothing otherwise.
 pub fn extract(path: &str, bytes: &[u8]) -> Vec<CredentialField> {
+    if let Some(format) = BinaryFormat::of(path) {
+        return binary_fields(format, path, bytes);
+    }
     let Some(format) = Format::of(path, bytes) else {
         return Vec::new();
     };
     let Ok(text) = std::str::from_utf8(bytes) else {
         return Vec::new();
     };
-    let raw = fields_of(format, text);
+    let raw = match format {
+        Format::RailsMasterKey => web::rails_master_key(text, rails_pair(path)),
+        Format::RailsCredentialsEnc => web::rails_credentials_enc(text, rails_pair(path)),
+        _ => fields_of(format, text),
+    };
     let mut fields: Vec<CredentialField> = raw
         .into_iter()
         .filter_map(|field| judge(text, field))
@@ -181,7 +208,6 @@ fn fields_of(format: Format, text: &str) -> Vec<CredentialField> {
         PhpConfig => web::php_config(text),
         DotEnv => web::dotenv(text),
         DjangoSettings => web::django_settings(text),
-        RailsMasterKey => web::rails_master_key(text),
         RailsSecretsYml => web::rails_secrets_yml(text),
         SpringProperties => web::spring_properties(text),
         SpringYml => web::spring_yml(text),
@@ -214,7 +240,147 @@ fn fields_of(format: Format, text: &str) -> Vec<CredentialField> {
         Shadow => system::shadow(text),
         FirefoxLogins => system::firefox_logins(text),
         ShellRc => shell::shell_rc(text),
+        Tugboat => cloud::tugboat(text),
+        HerokuCredentials => cloud::heroku_credentials(text),
+        HerokuJson => cloud::heroku_json(text),
+        // Decided with their path (the key beside them), in `extract`.
+        RailsMasterKey | RailsCredentialsEnc => Vec::new(),
     }
+}
+
+/// Whether the file at `path` is a binary credential file the extractor
+/// reads (Firefox `key4.db`, `.mylogin.cnf`, DBeaver
+/// `credentials-config.json`): the source layer, which skips binary files,
+/// should pass these on (a name comparison, no I/O).
+pub fn wants_binary(path: &str) -> bool {
+    BinaryFormat::of(path).is_some()
+}
+
+impl BinaryFormat {
+    fn of(path: &str) -> Option<BinaryFormat> {
+        let path = path.replace('\\', "/").to_ascii_lowercase();
+        let mut parts = path.rsplit('/');
+        let name = parts.next().unwrap_or_default();
+        let parent = parts.next().unwrap_or_default();
+        match name {
+            "key4.db" | "key3.db" | "logins.db" | "signons.sqlite" => {
+                Some(BinaryFormat::FirefoxKeyDb)
+            }
+            ".mylogin.cnf" | "mylogin.cnf" => Some(BinaryFormat::MysqlLoginFile),
+            "credentials-config.json" if parent == ".dbeaver" || path.contains("dbeaver") => {
+                Some(BinaryFormat::DbeaverCredentials)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// The one field of a binary credential file, where its header is the
+/// format's: the first bytes, at line 1 (a binary file has no lines to
+/// point into; the note says what the file holds).
+fn binary_fields(format: BinaryFormat, path: &str, bytes: &[u8]) -> Vec<CredentialField> {
+    const SQLITE: &[u8] = b"SQLite format 3\0";
+    let field = |rule, span: Range<usize>, note| {
+        vec![CredentialField {
+            rule,
+            span,
+            note: Some(note),
+        }]
+    };
+    match format {
+        BinaryFormat::FirefoxKeyDb => {
+            let sqlite = bytes.starts_with(SQLITE);
+            // Berkeley DB hash magic (key3.db), either byte order.
+            let berkeley = bytes.len() > 16
+                && matches!(
+                    &bytes[12..16],
+                    [0x00, 0x06, 0x15, 0x61] | [0x61, 0x15, 0x06, 0x00]
+                );
+            if !(sqlite || berkeley) {
+                return Vec::new();
+            }
+            let lower = path.to_ascii_lowercase();
+            let note = if lower.ends_with("logins.db") || lower.ends_with("signons.sqlite") {
+                "Firefox saved logins database"
+            } else if sibling_exists(path, "logins.json") {
+                "Firefox key database: decrypts logins.json beside it"
+            } else {
+                "Firefox key database: decrypts the profile's saved logins"
+            };
+            field("firefox-key-database", 0..SQLITE.len() - 1, note)
+        }
+        BinaryFormat::MysqlLoginFile => {
+            // 4 unused bytes, the 20-byte key, then length-prefixed
+            // AES-128-ECB blocks.
+            let chunk = bytes
+                .get(24..28)
+                .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize);
+            let shaped = bytes.len() >= 44
+                && bytes[..4] == [0, 0, 0, 0]
+                && chunk.is_some_and(|n| n > 0 && n.is_multiple_of(16) && 28 + n <= bytes.len());
+            if !shaped {
+                // A text file under that name: read it as an option file.
+                return std::str::from_utf8(bytes)
+                    .map(|t| {
+                        databases::my_cnf(t)
+                            .into_iter()
+                            .filter_map(|f| judge(t, f))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+            }
+            field(
+                "mysql-login-path-file",
+                4..24,
+                "obfuscated with the key stored in the file: reversible",
+            )
+        }
+        BinaryFormat::DbeaverCredentials => {
+            if bytes.len() < 32
+                || !bytes.len().is_multiple_of(16)
+                || std::str::from_utf8(bytes).is_ok()
+            {
+                return Vec::new();
+            }
+            field(
+                "database-client-password",
+                0..16,
+                "encrypted with DBeaver's built-in key: reversible",
+            )
+        }
+    }
+}
+
+/// Whether a file named `name` exists beside `path` on disk (a working
+/// tree scan; for history and staged scans the path is not on disk and
+/// this says no).
+fn sibling_exists(path: &str, name: &str) -> bool {
+    std::path::Path::new(path)
+        .parent()
+        .is_some_and(|dir| dir.join(name).is_file())
+}
+
+/// Rails keeps `config/credentials.yml.enc` with its key in
+/// `config/master.key`, and `config/credentials/<env>.yml.enc` with
+/// `config/credentials/<env>.key`: whether the other half of the pair of
+/// `path` is beside it.
+fn rails_pair(path: &str) -> bool {
+    let file = std::path::Path::new(path);
+    let Some(name) = file.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    let other = if name == "master.key" {
+        "credentials.yml.enc".to_string()
+    } else if name == "credentials.yml.enc" {
+        "master.key".to_string()
+    } else if let Some(env) = name.strip_suffix(".yml.enc") {
+        format!("{env}.key")
+    } else if let Some(env) = name.strip_suffix(".key") {
+        format!("{env}.yml.enc")
+    } else {
+        return false;
+    };
+    sibling_exists(path, &other)
 }
 
 /// How many leading bytes the content sniff may look at.
@@ -243,7 +409,7 @@ impl Format {
             "config" if parent == ".git" => GitConfig,
             "hosts.yml" | "hub" if path.contains("gh/") || path.contains("hub") => GhHosts,
             ".pgpass" | "pgpass" | "pgpass.conf" => Pgpass,
-            ".my.cnf" | "my.cnf" | "my.ini" | ".mylogin.cnf" => MyCnf,
+            ".my.cnf" | "my.cnf" | "my.ini" => MyCnf,
             "database.yml" | "mongoid.yml" => RailsDatabaseYml,
             "robo3t.json" | "robomongo.json" | "3t.json" => Robo3t,
             "data-sources.json" | "data-sources.xml" => DbeaverDataSources,
@@ -256,6 +422,11 @@ impl Format {
                 DjangoSettings
             }
             "master.key" if parent == "config" => RailsMasterKey,
+            "credentials.yml.enc" if parent == "config" => RailsCredentialsEnc,
+            ".tugboat" => Tugboat,
+            "credentials" if parent == ".heroku" => HerokuCredentials,
+            "heroku.json" | ".heroku.json" => HerokuJson,
+            _ if parent == "accounts" && path.contains(".heroku/") => HerokuJson,
             "secrets.yml" => RailsSecretsYml,
             "web.config" | "app.config" => WebConfig,
             ".htpasswd" | "htpasswd" | ".htpasswd.bak" => Htpasswd,
@@ -353,6 +524,15 @@ impl Format {
         if name.ends_with(".kubeconfig") {
             return Some(Kubeconfig);
         }
+        // Rails per-environment credentials (`config/credentials/production.key`).
+        if parent == "credentials" && path.contains("config/credentials/") {
+            if name.ends_with(".yml.enc") {
+                return Some(RailsCredentialsEnc);
+            }
+            if name.ends_with(".key") {
+                return Some(RailsMasterKey);
+            }
+        }
         None
     }
 
@@ -396,6 +576,15 @@ enum Verdict {
 fn judge(text: &str, mut field: CredentialField) -> Option<CredentialField> {
     let value = text.get(field.span.clone())?;
     if value.trim().is_empty() {
+        return None;
+    }
+    // `password [plain text]`: a token-split format (netrc, msmtp) cuts a
+    // bracketed description at its first blank.
+    let rest_of_line = text[field.span.start..]
+        .split('\n')
+        .next()
+        .unwrap_or_default();
+    if value.starts_with('[') && !value.contains(']') && rest_of_line.trim_end().ends_with(']') {
         return None;
     }
     match verdict(value) {
@@ -458,6 +647,12 @@ fn is_template(v: &str) -> bool {
         || v.starts_with("<%=")
         // A field name standing for its value (`…:USER_NAME:PASSWORD`).
         || is_name_placeholder(v)
+        // A command's output (`` `gpg -d …` ``, `` `grep key ~/.aws/config` ``).
+        || v.starts_with('`')
+        // `[plain text password]`, `[[DO_SECRET]]`: a bracketed description.
+        || v.starts_with('[') && v.ends_with(']')
+        // `https://user:token@host`: the word standing for the token.
+        || matches!(v, "token" | "your_token" | "yourtoken" | "apikey" | "api_key")
         // wp-config-sample.php and installers' placeholders.
         || v.ends_with("_here")
         || v == "put your unique phrase here"
@@ -647,6 +842,10 @@ mod tests {
             "{{ .Values.pw }}",
             "<password>",
             "********",
+            "`gpg -d ~/.mail.gpg`",
+            "[[DO_SECRET]]",
+            "[plain text]",
+            "token",
         ] {
             assert_eq!(verdict(t), Verdict::Template, "{t}");
         }
@@ -663,6 +862,17 @@ mod tests {
         for p in ["x7Kq2vP9mZ", "$6$Gx81kPq2$Zq4LmT9vRk2HwY7bN3cXs1"] {
             assert_eq!(verdict(p), Verdict::Plain, "{p}");
         }
+    }
+
+    #[test]
+    fn binary_credential_files_are_named_for_the_source_layer() {
+        assert!(wants_binary("home/.mozilla/firefox/x.default/key4.db"));
+        assert!(wants_binary("home/.mylogin.cnf"));
+        assert!(wants_binary("ws/.dbeaver/credentials-config.json"));
+        assert!(!wants_binary("assets/logo.png"));
+        assert!(!wants_binary("credentials-config.json"));
+        // Not the header of an SQLite or Berkeley DB file: nothing.
+        assert!(extract("p/key4.db", b"not a database").is_empty());
     }
 
     #[test]

@@ -134,6 +134,12 @@ pub fn find_word(hay: &[u8], word: &[u8]) -> Option<usize> {
 
 /// Whitespace-separated tokens with their spans (netrc), quotes removed.
 pub fn tokens(text: &str) -> Vec<(&str, Range<usize>)> {
+    tokens_with(text, false)
+}
+
+/// Tokens as `tokens`; with `rc_syntax` (msmtp, esmtp, fetchmail) a `#`
+/// after a blank also starts a comment and single quotes quote too.
+pub fn tokens_with(text: &str, rc_syntax: bool) -> Vec<(&str, Range<usize>)> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
@@ -142,14 +148,17 @@ pub fn tokens(text: &str) -> Vec<(&str, Range<usize>)> {
             i += 1;
             continue;
         }
-        if bytes[i] == b'#' && (i == 0 || bytes[i - 1] == b'\n') {
+        let comment_start = i == 0 || bytes[i - 1] == b'\n' || rc_syntax;
+        if bytes[i] == b'#' && comment_start {
             while i < bytes.len() && bytes[i] != b'\n' {
                 i += 1;
             }
             continue;
         }
-        let (start, end, next) = if bytes[i] == b'"' {
-            let close = memchr::memchr(b'"', &bytes[i + 1..]).map_or(bytes.len(), |c| i + 1 + c);
+        let quote = bytes[i] == b'"' || rc_syntax && bytes[i] == b'\'';
+        let (start, end, next) = if quote {
+            let q = bytes[i];
+            let close = memchr::memchr(q, &bytes[i + 1..]).map_or(bytes.len(), |c| i + 1 + c);
             (i + 1, close, close + 1)
         } else {
             let end = bytes[i..]

@@ -170,16 +170,41 @@ pub fn django_settings(text: &str) -> Vec<CredentialField> {
         .collect()
 }
 
-/// `config/master.key`: 32 hex digits, the key of `credentials.yml.enc`.
-pub fn rails_master_key(text: &str) -> Vec<CredentialField> {
+/// `config/master.key` (or `config/credentials/<env>.key`): 32 hex digits,
+/// the key of `credentials.yml.enc`; the note names the pair when the
+/// encrypted file is beside it.
+pub fn rails_master_key(text: &str, paired: bool) -> Vec<CredentialField> {
     let key = text.trim();
     let start = text.len() - text.trim_start().len();
     let hex = key.len() == 32 && key.bytes().all(|b| b.is_ascii_hexdigit());
-    if hex {
-        vec![field("rails-master-key", start..start + key.len())]
-    } else {
-        Vec::new()
+    if !hex {
+        return Vec::new();
     }
+    vec![CredentialField {
+        note: paired.then_some("decrypts the credentials.yml.enc beside it"),
+        ..field("rails-master-key", start..start + key.len())
+    }]
+}
+
+/// `config/credentials.yml.enc`: reported (low, encrypted) only where its
+/// key is committed beside it; alone it is what Rails means to be
+/// committed.  The span is the ciphertext before its `--` IV separator.
+pub fn rails_credentials_enc(text: &str, paired: bool) -> Vec<CredentialField> {
+    let body = text.trim();
+    let start = text.len() - text.trim_start().len();
+    let shaped = body.contains("--")
+        && body
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"+/=-".contains(&b));
+    if !paired || !shaped {
+        return Vec::new();
+    }
+    let end = body.find("--").unwrap_or(body.len());
+    vec![CredentialField {
+        rule: super::ENCRYPTED_RULE,
+        span: start..start + end,
+        note: Some("encrypted; its key (master.key) is committed beside it"),
+    }]
 }
 
 /// `secret_key_base: …` (and other `secret`/`token` keys) in `secrets.yml`.
