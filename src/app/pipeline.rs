@@ -218,6 +218,7 @@ fn walk_options(setup: &Setup, config: &Config) -> WalkOptions {
             .or(config.max_file_size)
             .unwrap_or(DEFAULT_MAX_FILE_SIZE),
         include_binary: engine_args.include_binary || config.include_binary.unwrap_or(false),
+        binary_wanted: crate::engine::credfiles::wants_binary,
     }
 }
 

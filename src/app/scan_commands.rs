@@ -88,6 +88,7 @@ pub fn staged(args: ScanArgs) -> Result<Outcome> {
         whole_files: args.whole_files,
         max_file_size: pipeline.walk.max_file_size,
         include_binary: pipeline.walk.include_binary,
+        binary_wanted: pipeline.walk.binary_wanted,
     });
     let finished = pipeline.run(&source)?;
     let unborn = before_first_commit(repo);
@@ -158,6 +159,7 @@ pub fn history(mut args: HistoryArgs) -> Result<Outcome> {
         threads: pipeline.walk.threads,
         max_file_size: pipeline.walk.max_file_size,
         include_binary: pipeline.walk.include_binary,
+        binary_wanted: pipeline.walk.binary_wanted,
         progress: args.progress,
     });
     let finished = pipeline.run(&source)?;

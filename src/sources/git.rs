@@ -49,6 +49,8 @@ pub struct HistoryOptions {
     pub threads: usize,
     pub max_file_size: u64,
     pub include_binary: bool,
+    /// Binary blobs read anyway, by path (`WalkOptions::binary_wanted`).
+    pub binary_wanted: fn(&str) -> bool,
     pub progress: bool,
 }
 
@@ -770,7 +772,10 @@ impl<S: BlobSink> ScanContext<'_, S> {
         let mut found = 0;
         if bytes.len() <= LFS_POINTER_MAX_SIZE && bytes.starts_with(LFS_POINTER_PREFIX) {
             log.stats.lfs_pointers_skipped += 1;
-        } else if !self.options.include_binary && looks_binary(bytes) {
+        } else if !self.options.include_binary
+            && !(self.options.binary_wanted)(&job.path)
+            && looks_binary(bytes)
+        {
             // Counted, not listed: a history holds thousands of images.
             log.stats.skipped_binary += 1;
         } else {

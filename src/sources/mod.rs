@@ -28,6 +28,9 @@ pub struct WalkOptions {
     pub threads: usize,
     pub max_file_size: u64,
     pub include_binary: bool,
+    /// Binary files read anyway, by path: the credential databases a later
+    /// stage recognises (`key4.db`, `.mylogin.cnf`), set by the pipeline.
+    pub binary_wanted: fn(&str) -> bool,
 }
 
 /// Facts about a blob that cost a read or a diff, so a source gives them

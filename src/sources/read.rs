@@ -49,14 +49,15 @@ pub fn read_file(path: &Path, follow: bool, options: &WalkOptions) -> Result<Fil
             display_path(path)
         )
     });
-    let data = finish(bytes, options)?;
+    let wanted = (options.binary_wanted)(&display_path(path));
+    let data = finish(bytes, options.include_binary || wanted)?;
     Ok(FileRead { data, changed })
 }
 
 /// A pipe or standard input: read up to the limit, then the same checks.
 pub fn read_stream(reader: impl Read, options: &WalkOptions) -> Result<Vec<u8>, SkipReason> {
     let bytes = read_bounded(reader, options.max_file_size, 0)?;
-    finish(bytes, options)
+    finish(bytes, options.include_binary)
 }
 
 fn unreadable(error: io::Error) -> SkipReason {
@@ -110,9 +111,9 @@ fn read_bounded(reader: impl Read, limit: u64, capacity: usize) -> Result<Vec<u8
 }
 
 /// Transcode UTF-16 (and drop a UTF-8 BOM), then refuse binaries.
-fn finish(bytes: Vec<u8>, options: &WalkOptions) -> Result<Vec<u8>, SkipReason> {
+fn finish(bytes: Vec<u8>, include_binary: bool) -> Result<Vec<u8>, SkipReason> {
     let bytes = decode_text(bytes);
-    if !options.include_binary && looks_binary(&bytes) {
+    if !include_binary && looks_binary(&bytes) {
         return Err(SkipReason::Binary);
     }
     Ok(bytes)

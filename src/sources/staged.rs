@@ -27,6 +27,8 @@ pub struct StagedOptions {
     pub whole_files: bool,
     pub max_file_size: u64,
     pub include_binary: bool,
+    /// Binary files read anyway, by path (`WalkOptions::binary_wanted`).
+    pub binary_wanted: fn(&str) -> bool,
 }
 
 /// One staged file: its index blob and the HEAD blob it replaces (if any).
@@ -252,7 +254,7 @@ fn scan_file<S: BlobSink>(
         log.skip(&origin, SkipReason::TooLarge { size, limit });
         return;
     }
-    if !options.include_binary && looks_binary(bytes) {
+    if !options.include_binary && !(options.binary_wanted)(&file.path) && looks_binary(bytes) {
         log.skip(&origin, SkipReason::Binary);
         return;
     }
