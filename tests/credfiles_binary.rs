@@ -5,8 +5,6 @@
 mod common;
 mod gitrepo;
 
-use std::path::Path;
-
 use gitrepo::Repo;
 use serde_json::Value;
 
@@ -41,16 +39,6 @@ fn rules_by_path(report: &Value) -> Vec<(String, String)> {
     found
 }
 
-fn scan(dir: &Path, args: &[&str]) -> Value {
-    let output = common::run_in(dir, args);
-    assert!(
-        matches!(output.status.code(), Some(0 | 1)),
-        "{}",
-        common::stderr(&output)
-    );
-    common::json(&output)
-}
-
 #[test]
 fn a_tree_scan_reads_credential_databases_but_skips_other_binaries() {
     let dir = tempfile::tempdir().unwrap();
@@ -58,7 +46,7 @@ fn a_tree_scan_reads_credential_databases_but_skips_other_binaries() {
     std::fs::create_dir_all(&profile).unwrap();
     std::fs::write(profile.join("key4.db"), sqlite_file()).unwrap();
     std::fs::write(dir.path().join("logo.png"), other_binary()).unwrap();
-    let report = scan(
+    let report = common::json_in(
         dir.path(),
         &["scan", ".", "--no-config", "--format", "json"],
     );
@@ -79,7 +67,7 @@ fn history_and_staged_scans_read_credential_databases_too() {
     std::fs::write(repo.path.join("profile/key4.db"), sqlite_file()).unwrap();
     std::fs::write(repo.path.join("logo.png"), other_binary()).unwrap();
     repo.git(&["add", "-A"]);
-    let staged = scan(
+    let staged = common::json_in(
         &repo.path,
         &["scan", "--staged", ".", "--no-config", "--format", "json"],
     );
@@ -91,7 +79,7 @@ fn history_and_staged_scans_read_credential_databases_too() {
         )]
     );
     repo.commit("A", "add a profile");
-    let history = scan(
+    let history = common::json_in(
         &repo.path,
         &["history", ".", "--no-config", "--format", "json"],
     );

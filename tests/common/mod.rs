@@ -42,6 +42,17 @@ pub fn run_in(dir: &Path, args: &[&str]) -> Output {
         .expect("run keylint")
 }
 
+/// Run `keylint ARGS` (a JSON report) in `dir`: it must end with 0 or 1.
+pub fn json_in(dir: &Path, args: &[&str]) -> Value {
+    let output = run_in(dir, args);
+    assert!(
+        matches!(output.status.code(), Some(0 | 1)),
+        "{}",
+        stderr(&output)
+    );
+    json(&output)
+}
+
 /// Run with `input` on standard input.
 pub fn run_with_stdin(dir: &Path, args: &[&str], input: &[u8]) -> Output {
     let mut child = keylint()
