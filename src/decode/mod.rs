@@ -129,15 +129,15 @@ impl<S: BlobSink> Walk<'_, S> {
         outer: Option<Range<usize>>,
     ) {
         runs::each_run(text, |decoder, run| {
-            let Some(decoded) = decoder.decode(&text[run.clone()]) else {
-                return true;
-            };
-            let size = decoded.len() as u64;
-            if size > self.budget {
+            // Checked before decoding, so a huge run costs no memory.
+            if decoder.decoded_bound(run.len()) as u64 > self.budget {
                 self.exhausted = true;
                 return false;
             }
-            self.budget -= size;
+            let Some(decoded) = decoder.decode(&text[run.clone()]) else {
+                return true;
+            };
+            self.budget -= decoded.len() as u64;
             batch.stats.decoded_runs += 1;
             let outer = outer.clone().unwrap_or(run);
             self.chain.push(decoder.name());
@@ -156,13 +156,18 @@ impl<S: BlobSink> Walk<'_, S> {
     }
 
     /// The layer's new findings (from `before` on): those already reported
-    /// for this blob go, the others move to the encoded run `outer`.
+    /// for this blob (the same secret, or the same rule over the run:
+    /// the engine reads an escaped private key as one) go, the others move
+    /// to the encoded run `outer`.
     fn place(&self, findings: &mut Vec<Finding>, before: usize, outer: &Range<usize>) {
         let mut i = before;
         while i < findings.len() {
-            let seen = findings[self.plain_from..before]
-                .iter()
-                .any(|f| f.rule.id == findings[i].rule.id && f.secret == findings[i].secret);
+            let new = &findings[i];
+            let seen = findings[self.plain_from..before].iter().any(|f| {
+                f.rule.id == new.rule.id
+                    && (f.secret == new.secret
+                        || (f.span.start < outer.end && outer.start < f.span.end))
+            });
             if seen {
                 findings.remove(i);
             } else {
@@ -172,6 +177,28 @@ impl<S: BlobSink> Walk<'_, S> {
         if findings.len() == before {
             return;
         }
+        // What the plain bytes showed inside the run (a generic rule on the
+        // encoded text) gives way to what the run holds.
+        let inside = |f: &Finding| {
+            f.decoded.is_empty() && outer.start <= f.span.start && f.span.end <= outer.end
+        };
+        let gone = findings[self.plain_from..before]
+            .iter()
+            .filter(|f| inside(f))
+            .count();
+        if gone > 0 {
+            let mut i = self.plain_from;
+            let mut end = before;
+            while i < end {
+                if inside(&findings[i]) {
+                    findings.remove(i);
+                    end -= 1;
+                } else {
+                    i += 1;
+                }
+            }
+        }
+        let before = before - gone;
         let start = PositionCursor::new(self.blob).locate(outer.start);
         let end = end_position(start, &self.blob[outer.clone()]);
         let (snippet, snippet_secrets) = run_snippet(self.blob, outer);
@@ -232,7 +259,7 @@ const SNIPPET_CONTEXT_BYTES: usize = 60;
 const MAX_RUN_SHOWN: usize = 80;
 
 /// The blob's line holding the start of `run`, with the run (cut to what
-/// the snippet shows) as the secret to mask.
+/// the snippet shows; the mask marks the cut) as the secret to mask.
 fn run_snippet(blob: &[u8], run: &Range<usize>) -> (String, Vec<SnippetSecret>) {
     let line = PositionCursor::line_bounds(blob, run.start);
     let long = line.len() > MAX_SNIPPET_BYTES;
@@ -261,9 +288,6 @@ fn run_snippet(blob: &[u8], run: &Range<usize>) -> (String, Vec<SnippetSecret>) 
         range: begin..text.len(),
         starts_inside: true,
     };
-    if run_end < after {
-        text.push('…');
-    }
     text.push_str(&piece(after, to));
     if to < line.end {
         text.push('…');

@@ -33,6 +33,15 @@ impl Decoder {
         }
     }
 
+    /// The most bytes `len` encoded bytes decode to (checked against the
+    /// budget before anything is decoded).
+    pub fn decoded_bound(self, len: usize) -> usize {
+        match self {
+            Decoder::Base64 => len / 4 * 3 + 2,
+            Decoder::JsonEscape | Decoder::Percent => len,
+        }
+    }
+
     /// The run's bytes decoded, or `None` when they do not decode to text.
     pub fn decode(self, run: &[u8]) -> Option<Vec<u8>> {
         match self {
@@ -77,9 +86,11 @@ const fn table(chars: &[u8]) -> [bool; 256] {
 static BASE64: [bool; 256] =
     table(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_");
 
-/// What a URL or a form value may hold around its `%XX` escapes.
+/// What a URL or a form value may hold around its `%XX` escapes; `=`,
+/// `&` and `?` end the run, so it is one query value, not the whole
+/// assignment or query.
 static URL: [bool; 256] = table(
-    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~:/?#@!$&*+,;=%",
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~:/#@!$*+,;%",
 );
 
 fn base64_runs(text: &[u8], visit: &mut impl FnMut(Decoder, Range<usize>) -> bool) -> bool {
@@ -371,14 +382,14 @@ mod tests {
 
     #[test]
     fn percent_runs_hold_an_escape() {
-        let found = runs("url = https://user:p%40ss%2Fword@example.com/x, 100% sure %zz");
+        let found = runs("url=https://user:p%40ss%2Fword@example.com/x?a=b, 100% sure %zz");
         assert_eq!(
             found,
-            vec![(Decoder::Percent, "https://user:p%40ss%2Fword@example.com/x,".to_string())]
+            vec![(Decoder::Percent, "https://user:p%40ss%2Fword@example.com/x".to_string())]
         );
         assert_eq!(
             Decoder::Percent.decode(found[0].1.as_bytes()).unwrap(),
-            b"https://user:p@ss/word@example.com/x,"
+            b"https://user:p@ss/word@example.com/x"
         );
     }
 }
