@@ -43,26 +43,45 @@ const ENCODED: &str = "fixtures/decode/encoded";
 
 #[test]
 fn kubernetes_secret_base64_value_is_found_at_the_run() {
-    let (_, report) = scan(&["--decode-depth", "2", "fixtures/decode/encoded/k8s-secret.yaml"]);
+    let (_, report) = scan(&[
+        "--decode-depth",
+        "2",
+        "fixtures/decode/encoded/k8s-secret.yaml",
+    ]);
     let found = by_rule(&report, "openai-project-key");
     assert_eq!(found.len(), 1, "{report:#}");
     let f = found[0];
-    assert_eq!((f["line"].as_u64(), f["column"].as_u64()), (Some(7), Some(19)));
+    assert_eq!(
+        (f["line"].as_u64(), f["column"].as_u64()),
+        (Some(7), Some(19))
+    );
     assert_eq!(f["decoded"], "base64");
     // The encoded run is the secret, encoded: it is masked, not printed.
     let text = fs::read_to_string(fixture("decode/encoded/k8s-secret.yaml")).unwrap();
-    let run = text.lines().nth(6).unwrap().trim_start_matches("  OPENAI_API_KEY: ");
+    let run = text
+        .lines()
+        .nth(6)
+        .unwrap()
+        .trim_start_matches("  OPENAI_API_KEY: ");
     let snippet = f["snippet"].as_str().unwrap();
     assert!(snippet.starts_with("  OPENAI_API_KEY: "), "{snippet}");
-    assert!(!snippet.contains(&run[..12]), "encoded run shown: {snippet}");
+    assert!(
+        !snippet.contains(&run[..12]),
+        "encoded run shown: {snippet}"
+    );
     let raw = String::from_utf8(STANDARD.decode(run).unwrap()).unwrap();
-    assert!(!common::stdout(&common::run_in(
-        &repo_root(),
-        &["scan", "--no-config", "--decode-depth", "2", ENCODED],
-    ))
-    .contains(&raw));
+    assert!(
+        !common::stdout(&common::run_in(
+            &repo_root(),
+            &["scan", "--no-config", "--decode-depth", "2", ENCODED],
+        ))
+        .contains(&raw)
+    );
     // The plain-text rule on the encoded text gives way to the decoded key.
-    assert!(by_rule(&report, "generic-env-secret").is_empty(), "{report:#}");
+    assert!(
+        by_rule(&report, "generic-env-secret").is_empty(),
+        "{report:#}"
+    );
 }
 
 #[test]
@@ -72,7 +91,10 @@ fn base64_holding_json_escapes_reports_the_chain() {
     assert_eq!(found.len(), 1, "{report:#}");
     let f = found[0];
     assert_eq!(f["path"], "fixtures/decode/encoded/config-map.yaml");
-    assert_eq!((f["line"].as_u64(), f["column"].as_u64()), (Some(6), Some(16)));
+    assert_eq!(
+        (f["line"].as_u64(), f["column"].as_u64()),
+        (Some(6), Some(16))
+    );
     assert_eq!(f["decoded"], "base64 > json-escape");
     // One layer is not enough to see it.
     let (_, shallow) = scan(&["--decode-depth", "1", ENCODED]);
@@ -87,7 +109,10 @@ fn percent_encoded_token_in_a_redirect_url() {
     let f = found[0];
     assert_eq!(f["path"], "fixtures/decode/encoded/redirect.env");
     // The run is the `next=` value, not the whole assignment.
-    assert_eq!((f["line"].as_u64(), f["column"].as_u64()), (Some(1), Some(52)));
+    assert_eq!(
+        (f["line"].as_u64(), f["column"].as_u64()),
+        (Some(1), Some(52))
+    );
     assert_eq!(f["decoded"], "percent");
     assert_eq!(report["summary"]["decoded_runs"], 4);
 }
@@ -95,8 +120,15 @@ fn percent_encoded_token_in_a_redirect_url() {
 #[test]
 fn off_by_default_and_plain_output_unchanged() {
     let (_, report) = scan(&[ENCODED]);
-    for rule in ["openai-project-key", "slack-webhook-url", "github-fine-grained-token"] {
-        assert!(by_rule(&report, rule).is_empty(), "{rule} found without decoding");
+    for rule in [
+        "openai-project-key",
+        "slack-webhook-url",
+        "github-fine-grained-token",
+    ] {
+        assert!(
+            by_rule(&report, rule).is_empty(),
+            "{rule} found without decoding"
+        );
     }
     assert!(findings(&report).iter().all(|f| f.get("decoded").is_none()));
     assert!(report["summary"].get("decoded_runs").is_none());
@@ -120,7 +152,15 @@ fn decoys_give_no_finding() {
 fn sarif_and_human_name_the_chain() {
     let output = common::run_in(
         &repo_root(),
-        &["scan", "--no-config", "--decode-depth", "2", "--format", "sarif", ENCODED],
+        &[
+            "scan",
+            "--no-config",
+            "--decode-depth",
+            "2",
+            "--format",
+            "sarif",
+            ENCODED,
+        ],
     );
     let sarif = common::json(&output);
     let results = sarif["runs"][0]["results"].as_array().unwrap();
@@ -132,9 +172,20 @@ fn sarif_and_human_name_the_chain() {
     assert!(chains.contains(&"percent"), "{chains:?}");
     let human = common::stdout(&common::run_in(
         &repo_root(),
-        &["scan", "--no-config", "--decode-depth", "2", "--color", "never", ENCODED],
+        &[
+            "scan",
+            "--no-config",
+            "--decode-depth",
+            "2",
+            "--color",
+            "never",
+            ENCODED,
+        ],
     ));
-    assert!(human.contains("    decoded from base64 > json-escape\n"), "{human}");
+    assert!(
+        human.contains("    decoded from base64 > json-escape\n"),
+        "{human}"
+    );
     assert!(human.contains("; 4 encoded runs decoded"), "{human}");
 }
 
@@ -145,11 +196,21 @@ fn a_baseline_of_the_plain_secret_covers_the_encoded_one() {
     let baseline = baseline.to_str().unwrap();
     let made = common::run_in(
         &repo_root(),
-        &["baseline", "--no-config", "fixtures/decode/plain", "-o", baseline],
+        &[
+            "baseline",
+            "--no-config",
+            "fixtures/decode/plain",
+            "-o",
+            baseline,
+        ],
     );
     assert_eq!(made.status.code(), Some(0), "{}", common::stderr(&made));
     let (_, plain) = scan(&["fixtures/decode/plain"]);
-    let (_, encoded) = scan(&["--decode-depth", "2", "fixtures/decode/encoded/k8s-secret.yaml"]);
+    let (_, encoded) = scan(&[
+        "--decode-depth",
+        "2",
+        "fixtures/decode/encoded/k8s-secret.yaml",
+    ]);
     assert_eq!(
         findings(&plain)[0]["fingerprint"],
         by_rule(&encoded, "openai-project-key")[0]["fingerprint"]
@@ -217,7 +278,11 @@ fn a_fifty_layer_percent_chain_finishes_counted() {
     }
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("chain.env");
-    fs::write(&path, format!("CALLBACK=https://example.com/cb?k={value}\n")).unwrap();
+    fs::write(
+        &path,
+        format!("CALLBACK=https://example.com/cb?k={value}\n"),
+    )
+    .unwrap();
     let path = path.to_str().unwrap();
     let (_, report) = scan(&["--decode-depth", "64", path]);
     assert_eq!(report["summary"]["decoded_runs"], 50, "{report:#}");

@@ -24,7 +24,8 @@ const STAGES: &[(&str, &[&str])] = &[
     (
         "app",
         &[
-            "model", "rules", "sources", "decode", "engine", "projects", "verify", "suppress", "report",
+            "model", "rules", "sources", "decode", "engine", "projects", "verify", "suppress",
+            "report",
         ],
     ),
 ];

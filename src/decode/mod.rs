@@ -266,7 +266,8 @@ fn run_snippet(blob: &[u8], run: &Range<usize>) -> (String, Vec<SnippetSecret>) 
     let after = run.end.min(line.end);
     let run_end = after.min(run.start + MAX_RUN_SHOWN);
     let from = if long {
-        line.start.max(run.start.saturating_sub(SNIPPET_CONTEXT_BYTES))
+        line.start
+            .max(run.start.saturating_sub(SNIPPET_CONTEXT_BYTES))
     } else {
         line.start
     };

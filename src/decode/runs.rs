@@ -89,9 +89,8 @@ static BASE64: [bool; 256] =
 /// What a URL or a form value may hold around its `%XX` escapes; `=`,
 /// `&` and `?` end the run, so it is one query value, not the whole
 /// assignment or query.
-static URL: [bool; 256] = table(
-    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~:/#@!$*+,;%",
-);
+static URL: [bool; 256] =
+    table(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~:/#@!$*+,;%");
 
 fn base64_runs(text: &[u8], visit: &mut impl FnMut(Decoder, Range<usize>) -> bool) -> bool {
     let mut i = 0;
@@ -222,7 +221,9 @@ fn literals_in_line(
             // look again after the quote.
             None => i = open,
             Some(close) => {
-                if escapes && close - open >= MIN_LITERAL && !visit(Decoder::JsonEscape, open..close)
+                if escapes
+                    && close - open >= MIN_LITERAL
+                    && !visit(Decoder::JsonEscape, open..close)
                 {
                     return false;
                 }
@@ -246,7 +247,9 @@ fn hex(b: u8) -> Option<u32> {
 
 fn hex_at(run: &[u8], at: usize, len: usize) -> Option<u32> {
     let digits = run.get(at..at + len)?;
-    digits.iter().try_fold(0, |acc, &b| Some(acc * 16 + hex(b)?))
+    digits
+        .iter()
+        .try_fold(0, |acc, &b| Some(acc * 16 + hex(b)?))
 }
 
 /// A literal's content with its escapes undone (unknown escapes kept as
@@ -307,7 +310,8 @@ fn percent_runs(text: &[u8], visit: &mut impl FnMut(Decoder, Range<usize>) -> bo
     let mut from = 0;
     while let Some(found) = memchr::memchr(b'%', &text[from..]) {
         let at = from + found;
-        let escaped = at + 2 < text.len() && hex(text[at + 1]).is_some() && hex(text[at + 2]).is_some();
+        let escaped =
+            at + 2 < text.len() && hex(text[at + 1]).is_some() && hex(text[at + 2]).is_some();
         if !escaped {
             from = at + 1;
             continue;
@@ -357,14 +361,17 @@ mod tests {
         assert_eq!(Decoder::Base64.decode(sha), None);
         // URL-safe, unpadded.
         assert_eq!(
-            Decoder::Base64.decode(b"PDw_Pz8-Pj4gdXJsLXNhZmUgdGV4dA").unwrap(),
+            Decoder::Base64
+                .decode(b"PDw_Pz8-Pj4gdXJsLXNhZmUgdGV4dA")
+                .unwrap(),
             b"<<???>>> url-safe text"
         );
     }
 
     #[test]
     fn literals_with_escapes_are_unescaped() {
-        let line = r#"{"key": "-----BEGIN KEY-----\nAAAA\u0041\n", "plain": "no escapes here at all"}"#;
+        let line =
+            r#"{"key": "-----BEGIN KEY-----\nAAAA\u0041\n", "plain": "no escapes here at all"}"#;
         let found = runs(line);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].0, Decoder::JsonEscape);
@@ -385,7 +392,10 @@ mod tests {
         let found = runs("url=https://user:p%40ss%2Fword@example.com/x?a=b, 100% sure %zz");
         assert_eq!(
             found,
-            vec![(Decoder::Percent, "https://user:p%40ss%2Fword@example.com/x".to_string())]
+            vec![(
+                Decoder::Percent,
+                "https://user:p%40ss%2Fword@example.com/x".to_string()
+            )]
         );
         assert_eq!(
             Decoder::Percent.decode(found[0].1.as_bytes()).unwrap(),
