@@ -292,3 +292,12 @@ fn a_fifty_layer_percent_chain_finishes_counted() {
     let (_, limited) = scan(&["--decode-depth", "2", path]);
     assert_eq!(limited["summary"]["decoded_runs"], 2);
 }
+
+#[test]
+fn an_escaped_private_key_is_reported_once() {
+    let (_, report) = scan(&["--decode-depth", "2", "fixtures/decode/escaped"]);
+    let found = by_rule(&report, "private-key");
+    assert_eq!(found.len(), 1, "{report:#}");
+    assert!(found[0].get("decoded").is_none(), "{report:#}");
+    assert_eq!(report["summary"]["decoded_runs"], 1, "{report:#}");
+}

@@ -177,10 +177,14 @@ impl<S: BlobSink> Walk<'_, S> {
         if findings.len() == before {
             return;
         }
-        // What the plain bytes showed inside the run (a generic rule on the
-        // encoded text) gives way to what the run holds.
+        // A less sure finding the plain bytes showed inside the run (the
+        // catch-all rule on the encoded text) gives way to what it holds.
+        let surest = findings[before..].iter().map(|f| f.confidence).max();
         let inside = |f: &Finding| {
-            f.decoded.is_empty() && outer.start <= f.span.start && f.span.end <= outer.end
+            f.decoded.is_empty()
+                && outer.start <= f.span.start
+                && f.span.end <= outer.end
+                && Some(f.confidence) < surest
         };
         let gone = findings[self.plain_from..before]
             .iter()
