@@ -224,16 +224,16 @@ impl<S: BlobSink> Walk<'_, S> {
 /// a staged change, the layer counts as changed when its run's lines are.
 struct LayerContext<'a> {
     outer: &'a dyn BlobContext,
-    lines: (usize, usize),
+    blob: &'a [u8],
+    run: Range<usize>,
 }
 
 impl<'a> LayerContext<'a> {
-    fn new(outer: &'a dyn BlobContext, blob: &[u8], run: &Range<usize>) -> LayerContext<'a> {
-        let first = memchr::memchr_iter(b'\n', &blob[..run.start]).count() + 1;
-        let last = first + memchr::memchr_iter(b'\n', &blob[run.clone()]).count();
+    fn new(outer: &'a dyn BlobContext, blob: &'a [u8], run: &Range<usize>) -> LayerContext<'a> {
         LayerContext {
             outer,
-            lines: (first, last),
+            blob,
+            run: run.clone(),
         }
     }
 }
@@ -245,7 +245,9 @@ impl BlobContext for LayerContext<'_> {
 
     fn changed_lines(&self) -> Option<Vec<usize>> {
         let changed = self.outer.changed_lines()?;
-        let (first, last) = self.lines;
+        // Counted only here (a staged layer that produced something).
+        let first = memchr::memchr_iter(b'\n', &self.blob[..self.run.start]).count() + 1;
+        let last = first + memchr::memchr_iter(b'\n', &self.blob[self.run.clone()]).count();
         // Every line of the layer counts, or none does.
         if changed.iter().any(|&line| (first..=last).contains(&line)) {
             None

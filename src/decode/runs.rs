@@ -93,21 +93,31 @@ static URL: [bool; 256] =
     table(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~:/#@!$*+,;%");
 
 fn base64_runs(text: &[u8], visit: &mut impl FnMut(Decoder, Range<usize>) -> bool) -> bool {
+    let is_base64 = |b: u8| BASE64[usize::from(b)];
+    // `i` is where a run may begin (the text's start, or just past a byte
+    // that is not base64).  A run of MIN_BASE64_RUN from `i` holds the byte
+    // at `i + MIN - 1`: look there first and back, so most of the text is
+    // never read byte by byte.
     let mut i = 0;
-    while i < text.len() {
-        if !BASE64[usize::from(text[i])] {
-            i += 1;
+    while i + MIN_BASE64_RUN <= text.len() {
+        let mut j = i + MIN_BASE64_RUN - 1;
+        while j > i && is_base64(text[j]) {
+            j -= 1;
+        }
+        if !is_base64(text[j]) {
+            i = j + 1;
             continue;
         }
         let start = i;
-        while i < text.len() && BASE64[usize::from(text[i])] {
+        i += MIN_BASE64_RUN;
+        while i < text.len() && is_base64(text[i]) {
             i += 1;
         }
         let body_end = i;
         while i < text.len() && i - body_end < 2 && text[i] == b'=' {
             i += 1;
         }
-        if body_end - start >= MIN_BASE64_RUN && !visit(Decoder::Base64, start..i) {
+        if !visit(Decoder::Base64, start..i) {
             return false;
         }
     }
