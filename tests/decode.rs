@@ -301,3 +301,20 @@ fn an_escaped_private_key_is_reported_once() {
     assert!(found[0].get("decoded").is_none(), "{report:#}");
     assert_eq!(report["summary"]["decoded_runs"], 1, "{report:#}");
 }
+
+#[test]
+fn two_keys_in_one_run_are_two_findings() {
+    let env = fs::read_to_string(fixture("decode/plain/app.env")).unwrap();
+    let key = env.trim().trim_start_matches("OPENAI_API_KEY=");
+    // A second key: the first with its last letters changed.
+    let other = format!("{}BBBB", &key[..key.len() - 4]);
+    let both = format!("OPENAI_API_KEY={key}\nOPENAI_BACKUP_KEY={other}\n");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("secret.yaml");
+    fs::write(&path, format!("data:\n  env: {}\n", STANDARD.encode(both))).unwrap();
+    let (_, report) = scan(&["--decode-depth", "2", path.to_str().unwrap()]);
+    let found = by_rule(&report, "openai-project-key");
+    assert_eq!(found.len(), 2, "{report:#}");
+    assert_ne!(found[0]["fingerprint"], found[1]["fingerprint"]);
+    assert!(found.iter().all(|f| f["line"] == 2 && f["column"] == 8));
+}

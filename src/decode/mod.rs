@@ -92,9 +92,8 @@ impl<S: BlobSink> BlobSink for Decoding<S> {
                 plain_from,
                 budget: self.limits.budget,
                 exhausted: false,
-                chain: Vec::new(),
             };
-            walk.layer(batch, bytes, 1, None);
+            walk.run(batch);
             if walk.exhausted {
                 batch.stats.decode_budget_exhausted += 1;
                 batch.exhausted.push(origin.path.clone());
@@ -104,7 +103,7 @@ impl<S: BlobSink> BlobSink for Decoding<S> {
     }
 }
 
-/// One blob's decoding: the layers found so far and what is left to spend.
+/// One blob's decoding: what is left to spend.
 struct Walk<'a, S> {
     sink: &'a Decoding<S>,
     origin: &'a Origin,
@@ -115,127 +114,155 @@ struct Walk<'a, S> {
     plain_from: usize,
     budget: u64,
     exhausted: bool,
+}
+
+/// One decoded run in a layer: where its text lies in the layer, the run
+/// of the blob it came from (the outermost), and the chain that made it.
+struct Piece {
+    at: Range<usize>,
+    outer: Range<usize>,
     chain: Vec<&'static str>,
 }
 
+/// The piece holding `offset` of a layer.
+fn piece_at(pieces: &[Piece], offset: usize) -> &Piece {
+    let index = pieces.partition_point(|p| p.at.start <= offset);
+    &pieces[index.saturating_sub(1)]
+}
+
 impl<S: BlobSink> Walk<'_, S> {
-    /// Decode every candidate run of `text` (a layer at `depth`, found
-    /// inside the blob's run `outer`, or the blob itself) and scan it.
-    fn layer(
-        &mut self,
-        batch: &mut Decoded<S::Batch>,
-        text: &[u8],
-        depth: usize,
-        outer: Option<Range<usize>>,
-    ) {
-        runs::each_run(text, |decoder, run| {
-            // Checked before decoding, so a huge run costs no memory.
-            if decoder.decoded_bound(run.len()) as u64 > self.budget {
-                self.exhausted = true;
-                return false;
+    /// Layer after layer: every run of the text before (the blob, then
+    /// the last layer) decoded into one buffer, a line each, which the
+    /// inner sink scans at once (one engine call per layer, not per run).
+    fn run(&mut self, batch: &mut Decoded<S::Batch>) {
+        let mut text: Vec<u8> = Vec::new();
+        let mut pieces: Vec<Piece> = Vec::new();
+        for depth in 1..=self.sink.limits.depth {
+            let source: &[u8] = if depth == 1 { self.blob } else { &text };
+            let mut layer: Vec<u8> = Vec::new();
+            let mut found: Vec<Piece> = Vec::new();
+            runs::each_run(source, |decoder, run| {
+                // Checked before decoding, so a huge run costs no memory.
+                if decoder.decoded_bound(run.len()) as u64 > self.budget {
+                    self.exhausted = true;
+                    return false;
+                }
+                let Some(decoded) = decoder.decode(&source[run.clone()]) else {
+                    return true;
+                };
+                self.budget -= decoded.len() as u64;
+                let (outer, mut chain) = if depth == 1 {
+                    (run, Vec::new())
+                } else {
+                    let parent = piece_at(&pieces, run.start);
+                    (parent.outer.clone(), parent.chain.clone())
+                };
+                chain.push(decoder.name());
+                if !layer.is_empty() {
+                    layer.push(b'\n');
+                }
+                let at = layer.len();
+                layer.extend_from_slice(&decoded);
+                found.push(Piece {
+                    at: at..layer.len(),
+                    outer,
+                    chain,
+                });
+                true
+            });
+            if found.is_empty() {
+                return;
             }
-            let Some(decoded) = decoder.decode(&text[run.clone()]) else {
-                return true;
-            };
-            self.budget -= decoded.len() as u64;
-            batch.stats.decoded_runs += 1;
-            let outer = outer.clone().unwrap_or(run);
-            self.chain.push(decoder.name());
+            batch.stats.decoded_runs += found.len() as u64;
             let before = batch.inner.findings_mut().len();
-            let context = LayerContext::new(self.context, self.blob, &outer);
+            let context = LayerContext {
+                outer: self.context,
+                blob: self.blob,
+                layer: &layer,
+                pieces: &found,
+            };
             self.sink
                 .inner
-                .blob(&mut batch.inner, self.origin, &decoded, &context);
-            self.place(batch.inner.findings_mut(), before, &outer);
-            if depth < self.sink.limits.depth {
-                self.layer(batch, &decoded, depth + 1, Some(outer));
+                .blob(&mut batch.inner, self.origin, &layer, &context);
+            self.place(batch.inner.findings_mut(), before, &found);
+            if self.exhausted {
+                return;
             }
-            self.chain.pop();
-            !self.exhausted
-        });
+            text = layer;
+            pieces = found;
+        }
     }
 
-    /// The layer's new findings (from `before` on): those already reported
-    /// for this blob (the same secret, or the same rule over the run:
-    /// the engine reads an escaped private key as one) go, the others move
-    /// to the encoded run `outer`.
-    fn place(&self, findings: &mut Vec<Finding>, before: usize, outer: &Range<usize>) {
+    /// The layer's new findings (from `before` on) move to the encoded
+    /// run of their piece; those already reported for this blob (the same
+    /// secret, or the same rule over the run: the engine reads an escaped
+    /// private key as one) go.
+    fn place(&self, findings: &mut Vec<Finding>, before: usize, pieces: &[Piece]) {
+        if findings.len() == before {
+            return;
+        }
+        for finding in &mut findings[before..] {
+            let piece = piece_at(pieces, finding.span.start);
+            let outer = piece.outer.clone();
+            finding.start = PositionCursor::new(self.blob).locate(outer.start);
+            finding.end = end_position(finding.start, &self.blob[outer.clone()]);
+            (finding.snippet, finding.snippet_secrets) = run_snippet(self.blob, &outer);
+            finding.inline_markers =
+                (self.sink.markers_covering)(self.blob, outer.start, finding.start.line);
+            finding.related.clear();
+            finding.decoded = piece.chain.clone();
+            finding.span = outer;
+        }
         let mut i = before;
         while i < findings.len() {
             let new = &findings[i];
-            let seen = findings[self.plain_from..before].iter().any(|f| {
-                f.rule.id == new.rule.id
-                    && (f.secret == new.secret
-                        || (f.span.start < outer.end && outer.start < f.span.end))
-            });
+            // Two keys of one run are two findings; the same rule over a
+            // run an earlier layer (or the plain text) covered is one.
+            let seen = findings[self.plain_from..i]
+                .iter()
+                .enumerate()
+                .any(|(k, f)| {
+                    f.rule.id == new.rule.id
+                        && (f.secret == new.secret
+                            || (self.plain_from + k < before
+                                && f.span.start < new.span.end
+                                && new.span.start < f.span.end))
+                });
             if seen {
                 findings.remove(i);
             } else {
                 i += 1;
             }
         }
-        if findings.len() == before {
-            return;
-        }
-        // A less sure finding the plain bytes showed inside the run (the
+        // A less sure finding the plain bytes showed inside a run (the
         // catch-all rule on the encoded text) gives way to what it holds.
-        let surest = findings[before..].iter().map(|f| f.confidence).max();
-        let inside = |f: &Finding| {
-            f.decoded.is_empty()
-                && outer.start <= f.span.start
-                && f.span.end <= outer.end
-                && Some(f.confidence) < surest
-        };
-        let gone = findings[self.plain_from..before]
-            .iter()
-            .filter(|f| inside(f))
-            .count();
-        if gone > 0 {
-            let mut i = self.plain_from;
-            let mut end = before;
-            while i < end {
-                if inside(&findings[i]) {
-                    findings.remove(i);
-                    end -= 1;
-                } else {
-                    i += 1;
-                }
+        let mut i = self.plain_from;
+        let mut end = before;
+        while i < end {
+            let plain = &findings[i];
+            let outdone = plain.decoded.is_empty()
+                && findings[end..].iter().any(|f| {
+                    f.span.start <= plain.span.start
+                        && plain.span.end <= f.span.end
+                        && plain.confidence < f.confidence
+                });
+            if outdone {
+                findings.remove(i);
+                end -= 1;
+            } else {
+                i += 1;
             }
-        }
-        let before = before - gone;
-        let start = PositionCursor::new(self.blob).locate(outer.start);
-        let end = end_position(start, &self.blob[outer.clone()]);
-        let (snippet, snippet_secrets) = run_snippet(self.blob, outer);
-        let markers = (self.sink.markers_covering)(self.blob, outer.start, start.line);
-        for finding in &mut findings[before..] {
-            finding.start = start;
-            finding.end = end;
-            finding.span = outer.clone();
-            finding.snippet = snippet.clone();
-            finding.snippet_secrets = snippet_secrets.clone();
-            finding.inline_markers = markers.clone();
-            finding.related.clear();
-            finding.decoded = self.chain.clone();
         }
     }
 }
 
 /// A decoded layer's facts for the inner sink: the blob's commit, and for
-/// a staged change, the layer counts as changed when its run's lines are.
+/// a staged change, a piece's lines count as changed when its run's do.
 struct LayerContext<'a> {
     outer: &'a dyn BlobContext,
     blob: &'a [u8],
-    run: Range<usize>,
-}
-
-impl<'a> LayerContext<'a> {
-    fn new(outer: &'a dyn BlobContext, blob: &'a [u8], run: &Range<usize>) -> LayerContext<'a> {
-        LayerContext {
-            outer,
-            blob,
-            run: run.clone(),
-        }
-    }
+    layer: &'a [u8],
+    pieces: &'a [Piece],
 }
 
 impl BlobContext for LayerContext<'_> {
@@ -246,14 +273,23 @@ impl BlobContext for LayerContext<'_> {
     fn changed_lines(&self) -> Option<Vec<usize>> {
         let changed = self.outer.changed_lines()?;
         // Counted only here (a staged layer that produced something).
-        let first = memchr::memchr_iter(b'\n', &self.blob[..self.run.start]).count() + 1;
-        let last = first + memchr::memchr_iter(b'\n', &self.blob[self.run.clone()]).count();
-        // Every line of the layer counts, or none does.
-        if changed.iter().any(|&line| (first..=last).contains(&line)) {
-            None
-        } else {
-            Some(Vec::new())
+        let newlines: Vec<usize> = memchr::memchr_iter(b'\n', self.blob).collect();
+        let line_of = |offset: usize| newlines.partition_point(|&n| n < offset) + 1;
+        let mut lines = Vec::new();
+        let mut layer_line = 1;
+        let mut counted = 0;
+        for piece in self.pieces {
+            layer_line += memchr::memchr_iter(b'\n', &self.layer[counted..piece.at.start]).count();
+            let last_line =
+                layer_line + memchr::memchr_iter(b'\n', &self.layer[piece.at.clone()]).count();
+            counted = piece.at.end;
+            let (first, last) = (line_of(piece.outer.start), line_of(piece.outer.end));
+            if changed.iter().any(|&line| (first..=last).contains(&line)) {
+                lines.extend(layer_line..=last_line);
+            }
+            layer_line = last_line;
         }
+        Some(lines)
     }
 }
 
