@@ -216,7 +216,7 @@ fn literals_in_line(
         while j < line.end {
             match text[j] {
                 b'\\' => {
-                    escapes |= j + 1 < line.end && is_escape(text[j + 1]);
+                    escapes |= j + 1 < line.end && hides_text(text, j + 1, line.end);
                     j += 2;
                 }
                 b if b == quote => {
@@ -244,11 +244,18 @@ fn literals_in_line(
     true
 }
 
-fn is_escape(b: u8) -> bool {
-    matches!(
-        b,
-        b'n' | b'r' | b't' | b'b' | b'f' | b'/' | b'\\' | b'"' | b'\'' | b'u' | b'x'
-    )
+/// Whether the escape at `at` (past its backslash) can hide a secret
+/// from the plain text: `\uXXXX`, `\xHH` and `\/` change the characters
+/// themselves; `\n`, `\"` and the like only matter when a word follows
+/// (`\nsk-…` reads as `nsk-…`; a literal ending in `\n` is text as it is).
+fn hides_text(text: &[u8], at: usize, end: usize) -> bool {
+    match text[at] {
+        b'u' | b'x' | b'/' => true,
+        b'n' | b'r' | b't' | b'b' | b'f' | b'\\' | b'"' | b'\'' => {
+            at + 1 < end && text[at + 1].is_ascii_alphanumeric()
+        }
+        _ => false,
+    }
 }
 
 fn hex(b: u8) -> Option<u32> {
@@ -391,6 +398,8 @@ mod tests {
         );
         // An apostrophe before a literal does not hide it.
         assert_eq!(runs(r#"don't: "0123456789\n0123456789""#).len(), 1);
+        // A line of text ending in `\n` hides nothing.
+        assert!(runs(r#"print("a line of text, as it reads\n")"#).is_empty());
         assert_eq!(
             Decoder::JsonEscape.decode(br"\ud83d\ude00 \q").unwrap(),
             "\u{1F600} \\q".as_bytes()
