@@ -318,3 +318,50 @@ fn two_keys_in_one_run_are_two_findings() {
     assert_ne!(found[0]["fingerprint"], found[1]["fingerprint"]);
     assert!(found.iter().all(|f| f["line"] == 2 && f["column"] == 8));
 }
+
+mod gitrepo;
+
+#[test]
+fn staged_changes_and_history_decode_too() {
+    let mut repo = gitrepo::Repo::new();
+    let old = STANDARD.encode(format!("OPENAI_API_KEY={}", gitrepo::KEY_A));
+    repo.write("secret.yaml", &format!("data:\n  old: {old}\n"));
+    repo.commit("Alice", "old");
+    let new = STANDARD.encode(format!("OPENAI_API_KEY={}", gitrepo::KEY_B));
+    repo.write(
+        "secret.yaml",
+        &format!("data:\n  old: {old}\n  new: {new}\n"),
+    );
+    repo.git(&["add", "secret.yaml"]);
+    // Staged: only the run on the line the change adds.
+    let output = common::run_in(
+        &repo.path,
+        &[
+            "scan",
+            "--staged",
+            "--decode-depth",
+            "2",
+            "--format",
+            "json",
+        ],
+    );
+    let report = common::json(&output);
+    let found = by_rule(&report, "openai-project-key");
+    assert_eq!(found.len(), 1, "{report:#}");
+    assert_eq!(
+        (found[0]["line"].as_u64(), found[0]["column"].as_u64()),
+        (Some(3), Some(8))
+    );
+    assert_eq!(found[0]["decoded"], "base64");
+    // History: the committed run, at its commit.
+    let output = common::run_in(
+        &repo.path,
+        &["history", "--decode-depth", "2", "--format", "json"],
+    );
+    let report = common::json(&output);
+    let found = by_rule(&report, "openai-project-key");
+    assert_eq!(found.len(), 1, "{report:#}");
+    assert_eq!(found[0]["line"], 2);
+    assert_eq!(found[0]["author_name"], "Alice");
+    assert_eq!(found[0]["decoded"], "base64");
+}
