@@ -4,7 +4,10 @@
 //! percent-encoding), and hands each decoded layer on too, under the same
 //! `Origin`, so a secret found there has the plain secret's fingerprint
 //! (a baseline entry covers both).  Layers are decoded again up to a depth
-//! limit, and every blob has a budget of decoded bytes.
+//! limit, and every blob has a budget of decoded bytes.  The runs of one
+//! layer are decoded into one buffer, a line each, and the inner sink
+//! scans it once: a blob with many small runs costs one more engine call
+//! per layer, not one per run.
 //!
 //! A finding in a layer is moved back to the blob: its position, span and
 //! snippet become the encoded run's (the outermost run, for a nested
@@ -24,9 +27,6 @@ use crate::model::{CommitInfo, Finding, Origin, SnippetSecret, Stats};
 use crate::sources::{Batch, BlobContext, BlobSink};
 
 pub use runs::Decoder;
-
-/// The default `--decode-budget`: decoded bytes per blob.
-pub const DEFAULT_BUDGET: u64 = 4 << 20;
 
 /// How far decoding goes.
 #[derive(Debug, Clone, Copy)]
