@@ -7,6 +7,8 @@
 //! * `rules`, `model`: the rule library and the plain data every stage
 //!   shares (findings, origins, suppression verdicts, a finished scan);
 //! * `sources`: bytes and where they live (files, staged blobs, history);
+//! * `decode`: encoded runs in the bytes -> decoded layers, scanned like
+//!   the blob (base64, string escapes, percent-encoding; bounded);
 //! * `engine`: bytes -> findings (keywords, regexes, verdicts, credential
 //!   files, allow markers);
 //! * `projects`: per-blob facts -> project-binding findings;
@@ -17,6 +19,7 @@
 //!   that joins the stages.
 
 pub mod app;
+pub mod decode;
 pub mod engine;
 pub mod model;
 pub mod projects;

@@ -15,6 +15,7 @@ const STAGES: &[(&str, &[&str])] = &[
     ("rules", &[]),
     ("model", &["rules"]),
     ("sources", &["model", "rules"]),
+    ("decode", &["model", "rules", "sources"]),
     ("engine", &["model", "rules"]),
     ("projects", &["model", "rules", "engine"]),
     ("verify", &["model", "rules"]),
@@ -23,7 +24,8 @@ const STAGES: &[(&str, &[&str])] = &[
     (
         "app",
         &[
-            "model", "rules", "sources", "engine", "projects", "verify", "suppress", "report",
+            "model", "rules", "sources", "decode", "engine", "projects", "verify", "suppress",
+            "report",
         ],
     ),
 ];

@@ -332,6 +332,17 @@ pub struct EngineArgs {
     /// checked against the project and organization that own them.
     #[arg(long, value_name = "FILE")]
     pub inventory: Option<PathBuf>,
+
+    /// Experimental, off by default until structure-aware decoding,
+    /// notebooks and archives land: decode base64, string escapes and
+    /// percent-encoding, up to N layers within each other, and scan the
+    /// decoded text (findings point at the encoded run).
+    #[arg(long, value_name = "N", default_value_t = 0, value_parser = clap::value_parser!(u8).range(0..=64))]
+    pub decode_depth: u8,
+
+    /// Decoded bytes per blob, all layers together (with --decode-depth).
+    #[arg(long, value_parser = parse_size, value_name = "SIZE", default_value = "4MiB")]
+    pub decode_budget: u64,
 }
 
 #[derive(Debug, Args)]

@@ -14,14 +14,16 @@ use anyhow::{Context, Result};
 use super::blob_scan::{BlobScanner, Collected};
 use super::cli::{ConfigArgs, DEFAULT_MAX_FILE_SIZE, EngineArgs};
 use super::config::Config;
-use crate::engine::Engine;
+use crate::decode::{Decoding, Limits};
+use crate::engine::{Engine, markers};
+use crate::model::size::human_bytes;
 use crate::model::{ScanResult, Unused};
 use crate::projects::{self, inventory::Inventory};
 use crate::rules::{Confidence, RuleSet, RuleSource};
 use crate::sources::git::{HistoryOptions, scan_history};
 use crate::sources::staged::{StagedOptions, scan_staged};
 use crate::sources::tree::TreeScan;
-use crate::sources::{ReadLog, Scanned, WalkOptions};
+use crate::sources::{BlobSink, ReadLog, Scanned, WalkOptions};
 use crate::suppress::Suppressor;
 use crate::suppress::baseline::Baseline;
 use crate::verify::{Offline, Verifier};
@@ -72,6 +74,8 @@ pub struct Pipeline {
     min_confidence: Confidence,
     collect_markers: bool,
     verifier: Box<dyn Verifier>,
+    /// `--decode-depth` and `--decode-budget`.
+    decode: Limits,
 }
 
 impl Pipeline {
@@ -98,6 +102,10 @@ impl Pipeline {
             min_confidence: setup.min_confidence,
             collect_markers: setup.collect_markers,
             verifier: Box::new(Offline),
+            decode: Limits {
+                depth: usize::from(setup.engine.decode_depth),
+                budget: setup.engine.decode_budget,
+            },
         })
     }
 
@@ -108,12 +116,29 @@ impl Pipeline {
             engine: &self.engine,
             collect_markers: self.collect_markers,
         };
-        let Scanned { log, batch } = match source {
-            Source::Tree(tree) => tree.run(&scanner)?,
-            Source::Staged(options) => scan_staged(&scanner, options)?,
-            Source::History(options) => scan_history(&scanner, options)?,
+        if self.decode.depth == 0 {
+            let Scanned { log, batch } = read(source, &scanner)?;
+            return Ok(self.finish(log, batch, started));
+        }
+        let decoding = Decoding {
+            inner: scanner,
+            limits: self.decode,
+            markers_covering: markers::markers_covering,
         };
-        Ok(self.finish(log, batch, started))
+        let Scanned { mut log, batch } = read(source, &decoding)?;
+        log.stats.add(&batch.stats);
+        let mut exhausted = batch.exhausted;
+        if !exhausted.is_empty() {
+            exhausted.sort();
+            log.warnings.push(format!(
+                "decoding stopped at the budget of {} decoded bytes per blob (--decode-budget) in {} file{}, first {}",
+                human_bytes(self.decode.budget),
+                exhausted.len(),
+                if exhausted.len() == 1 { "" } else { "s" },
+                exhausted[0]
+            ));
+        }
+        Ok(self.finish(log, batch.inner, started))
     }
 
     /// The whole-scan stages, on what the blobs produced.
@@ -150,6 +175,15 @@ impl Pipeline {
             },
             unused: decided.unused,
         }
+    }
+}
+
+/// Every blob of `source`, handed to `sink`.
+fn read<S: BlobSink>(source: &Source, sink: &S) -> Result<Scanned<S::Batch>> {
+    match source {
+        Source::Tree(tree) => tree.run(sink),
+        Source::Staged(options) => scan_staged(sink, options),
+        Source::History(options) => scan_history(sink, options),
     }
 }
 

@@ -64,6 +64,7 @@ pub fn from_matches(
                 related: Vec::new(),
                 confidence,
                 test_value: None,
+                decoded: Vec::new(),
             }
         })
         .collect()

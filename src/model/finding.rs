@@ -50,6 +50,10 @@ pub struct Finding {
     /// Set when the secret is a known public or test value: what it is
     /// (`rules/known-test-values.toml`).  Such findings are suppressed.
     pub test_value: Option<String>,
+    /// Found in decoded text (`decode`): the decoders that revealed it,
+    /// outermost first (`["base64", "json-escape"]`); empty for a secret
+    /// found in the plain bytes.
+    pub decoded: Vec<&'static str>,
 }
 
 /// A secondary location of a finding (SARIF `relatedLocations`).
@@ -92,6 +96,12 @@ impl Finding {
             end: self.end,
             message,
         }
+    }
+
+    /// The decode chain as shown in reports (`base64 > json-escape`), or
+    /// `None` for a secret found in the plain bytes.
+    pub fn decoded_chain(&self) -> Option<String> {
+        (!self.decoded.is_empty()).then(|| self.decoded.join(" > "))
     }
 
     /// Ordering for reports: by path, then position, then rule.

@@ -30,6 +30,10 @@ pub struct Stats {
     /// keylint's own baselines and reports: scanned, but their redacted
     /// values are not findings (`model::own_output`).
     pub keylint_outputs: u64,
+    /// Decoding (`--decode-depth`): encoded runs decoded and scanned, and
+    /// blobs whose decoded-bytes budget ran out before every run was.
+    pub decoded_runs: u64,
+    pub decode_budget_exhausted: u64,
 }
 
 impl Stats {
@@ -47,6 +51,8 @@ impl Stats {
         self.blobs_scanned += other.blobs_scanned;
         self.lfs_pointers_skipped += other.lfs_pointers_skipped;
         self.keylint_outputs += other.keylint_outputs;
+        self.decoded_runs += other.decoded_runs;
+        self.decode_budget_exhausted += other.decode_budget_exhausted;
     }
 
     /// Count one skipped file under its reason.

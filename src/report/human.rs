@@ -142,6 +142,9 @@ fn write_findings<'a>(
             finding.start.line,
             finding.start.column
         )?;
+        if let Some(chain) = finding.decoded_chain() {
+            writeln!(out, "    decoded from {chain}")?;
+        }
         if let Some(commit) = &finding.origin.commit {
             write_commit(report, out, commit, paint)?;
         }
@@ -288,6 +291,13 @@ fn summary_line(result: &ScanResult, paint: &Painter) -> String {
         if test_values > 0 {
             line.push_str(&format!(", known test values {test_values}"));
         }
+    }
+    if stats.decoded_runs > 0 {
+        line.push_str(&format!(
+            "; {} encoded run{} decoded",
+            stats.decoded_runs,
+            plural(stats.decoded_runs)
+        ));
     }
     if stats.keylint_outputs > 0 {
         line.push_str(&format!(

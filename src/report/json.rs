@@ -68,6 +68,12 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         "skipped": skipped,
         "warnings": result.warnings.iter().map(|w| report.shown_text(w)).collect::<Vec<_>>(),
     });
+    // Only when decoding ran, so a scan without it reads as before.
+    if result.stats.decoded_runs > 0 || result.stats.decode_budget_exhausted > 0 {
+        document["summary"]["decoded_runs"] = json!(result.stats.decoded_runs);
+        document["summary"]["decode_budget_exhausted"] =
+            json!(result.stats.decode_budget_exhausted);
+    }
     if report.options.show_suppressed {
         document["suppressed"] = result
             .suppressed
@@ -117,6 +123,9 @@ fn finding_json(report: &Report, finding: &Finding) -> Value {
     });
     if let Some(what) = &finding.test_value {
         value["test_value"] = json!(what);
+    }
+    if let Some(chain) = finding.decoded_chain() {
+        value["decoded"] = json!(chain);
     }
     if let (Some(commit), Value::Object(map)) = (&finding.origin.commit, &mut value) {
         map.extend(commit_fields(report, commit));

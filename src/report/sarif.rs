@@ -128,6 +128,9 @@ fn result_json(report: &Report, finding: &Finding) -> Value {
     if let Some(what) = &finding.test_value {
         properties["testValue"] = json!(what);
     }
+    if let Some(chain) = finding.decoded_chain() {
+        properties["decoded"] = json!(chain);
+    }
     if let (Some(commit), Value::Object(map)) = (&finding.origin.commit, &mut properties) {
         map.extend(super::json::commit_fields(report, commit));
     }
