@@ -7,6 +7,7 @@
 use crate::engine::credfiles;
 use crate::engine::known_values::KnownValue;
 use crate::engine::{Engine, RawMatch, file_kinds, findings, markers};
+use crate::model::finding::sort_findings;
 use crate::model::marker::MarkerKind;
 use crate::model::own_output;
 use crate::model::{Finding, Origin};
@@ -54,10 +55,8 @@ impl Batch for Collected {
 impl Collected {
     /// Deterministic order whatever the thread interleaving was.
     pub fn sort(&mut self) {
-        self.findings
-            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-        self.identifiers
-            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        sort_findings(&mut self.findings);
+        sort_findings(&mut self.identifiers);
         self.markers.sort();
     }
 }

@@ -16,14 +16,16 @@ use super::cli::{ConfigArgs, DEFAULT_MAX_FILE_SIZE, EngineArgs};
 use super::config::Config;
 use crate::decode::{Decoding, Limits};
 use crate::engine::{Engine, markers};
+use crate::model::finding::sort_findings;
 use crate::model::size::human_bytes;
 use crate::model::{ScanResult, Unused};
 use crate::projects::{self, inventory::Inventory};
+use crate::report::plural;
 use crate::rules::{Confidence, RuleSet, RuleSource};
 use crate::sources::git::{HistoryOptions, scan_history};
 use crate::sources::staged::{StagedOptions, scan_staged};
 use crate::sources::tree::TreeScan;
-use crate::sources::{BlobSink, ReadLog, Scanned, WalkOptions};
+use crate::sources::{BinaryPolicy, BlobSink, ReadLog, Scanned, WalkOptions};
 use crate::suppress::Suppressor;
 use crate::suppress::baseline::Baseline;
 use crate::verify::{Offline, Verifier};
@@ -134,7 +136,7 @@ impl Pipeline {
                 "decoding stopped at the budget of {} decoded bytes per blob (--decode-budget) in {} file{}, first {}",
                 human_bytes(self.decode.budget),
                 exhausted.len(),
-                if exhausted.len() == 1 { "" } else { "s" },
+                plural(exhausted.len() as u64),
                 exhausted[0]
             ));
         }
@@ -159,7 +161,7 @@ impl Pipeline {
         );
         if !bound.is_empty() {
             findings.extend(bound);
-            findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+            sort_findings(&mut findings);
         }
         findings.retain(|f| f.confidence >= self.min_confidence);
         self.verifier.verify(&mut findings);
@@ -251,8 +253,10 @@ fn walk_options(setup: &Setup, config: &Config) -> WalkOptions {
             .max_file_size
             .or(config.max_file_size)
             .unwrap_or(DEFAULT_MAX_FILE_SIZE),
-        include_binary: engine_args.include_binary || config.include_binary.unwrap_or(false),
-        binary_wanted: crate::engine::credfiles::wants_binary,
+        binary: BinaryPolicy {
+            include_all: engine_args.include_binary || config.include_binary.unwrap_or(false),
+            wanted: crate::engine::credfiles::wants_binary,
+        },
     }
 }
 

@@ -87,8 +87,7 @@ pub fn staged(args: ScanArgs) -> Result<Outcome> {
         repo: repo.clone(),
         whole_files: args.whole_files,
         max_file_size: pipeline.walk.max_file_size,
-        include_binary: pipeline.walk.include_binary,
-        binary_wanted: pipeline.walk.binary_wanted,
+        binary: pipeline.walk.binary,
     });
     let finished = pipeline.run(&source)?;
     let unborn = before_first_commit(repo);
@@ -158,8 +157,7 @@ pub fn history(mut args: HistoryArgs) -> Result<Outcome> {
         all_occurrences: args.all_occurrences,
         threads: pipeline.walk.threads,
         max_file_size: pipeline.walk.max_file_size,
-        include_binary: pipeline.walk.include_binary,
-        binary_wanted: pipeline.walk.binary_wanted,
+        binary: pipeline.walk.binary,
         progress: args.progress,
     });
     let finished = pipeline.run(&source)?;

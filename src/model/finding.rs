@@ -56,6 +56,12 @@ pub struct Finding {
     pub decoded: Vec<&'static str>,
 }
 
+/// Findings in report order (`Finding::sort_key`), whatever order the
+/// worker threads produced them in.
+pub fn sort_findings(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+}
+
 /// A secondary location of a finding (SARIF `relatedLocations`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Related {

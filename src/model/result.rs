@@ -103,3 +103,11 @@ pub struct ScanResult {
     pub warnings: Vec<String>,
     pub elapsed: Duration,
 }
+
+impl ScanResult {
+    /// Nothing found because nothing was read (every file skipped): a
+    /// report must never call that "no secrets found".
+    pub fn scanned_nothing(&self) -> bool {
+        self.findings.is_empty() && self.stats.files_scanned == 0
+    }
+}

@@ -21,7 +21,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out, "{}", annotation(report, finding))?;
     }
     let count = report.result.findings.len();
-    if count == 0 && report.result.stats.files_scanned == 0 {
+    if report.result.scanned_nothing() {
         writeln!(out, "keylint: nothing was scanned (every file was skipped)")
     } else if count == 0 {
         writeln!(

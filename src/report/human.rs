@@ -247,7 +247,7 @@ fn summary_line(result: &ScanResult, paint: &Painter) -> String {
             result.elapsed.as_secs_f64()
         )
     };
-    if count == 0 && stats.files_scanned == 0 {
+    if result.scanned_nothing() {
         // Never "no secrets found" for a scan that read nothing.
         line.push_str(
             &paint

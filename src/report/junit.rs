@@ -45,7 +45,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             testcase(report, &entry.finding, Some(&entry.reason), &mut xml);
         }
     }
-    if clean && result.stats.files_scanned == 0 {
+    if clean && result.scanned_nothing() {
         let _ = writeln!(
             xml,
             "    <testcase classname=\"keylint\" name=\"nothing was scanned (every file was skipped)\" time=\"{time}\"/>"

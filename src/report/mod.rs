@@ -25,7 +25,7 @@ use std::io::{self, Write};
 
 use clap::ValueEnum;
 
-pub use shown::{Report, ReportOptions};
+pub use shown::{Report, ReportOptions, plural};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {

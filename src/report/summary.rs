@@ -24,7 +24,7 @@ pub fn markdown(report: &Report) -> String {
     let result = report.result;
     let mut md = String::new();
     let count = result.findings.len();
-    if count == 0 && result.stats.files_scanned == 0 {
+    if result.scanned_nothing() {
         let _ = writeln!(
             md,
             "### keylint: nothing was scanned\n\nEvery file was skipped.\n"

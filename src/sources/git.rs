@@ -25,7 +25,7 @@ use git2::{ObjectType, Oid, Repository, RepositoryOpenFlags, Sort};
 use rayon::prelude::*;
 
 use super::progress::Progress;
-use super::{Batch, BlobContext, BlobSink, ReadLog, Scanned, looks_binary};
+use super::{Batch, BinaryPolicy, BlobContext, BlobSink, ReadLog, Scanned};
 use crate::model::{CommitInfo, Finding, Occurrence, Origin, SkipReason};
 
 /// Every LFS pointer file starts with this line (spec v1).
@@ -48,9 +48,7 @@ pub struct HistoryOptions {
     pub all_occurrences: bool,
     pub threads: usize,
     pub max_file_size: u64,
-    pub include_binary: bool,
-    /// Binary blobs read anyway, by path (`WalkOptions::binary_wanted`).
-    pub binary_wanted: fn(&str) -> bool,
+    pub binary: BinaryPolicy,
     pub progress: bool,
 }
 
@@ -772,10 +770,7 @@ impl<S: BlobSink> ScanContext<'_, S> {
         let mut found = 0;
         if bytes.len() <= LFS_POINTER_MAX_SIZE && bytes.starts_with(LFS_POINTER_PREFIX) {
             log.stats.lfs_pointers_skipped += 1;
-        } else if !self.options.include_binary
-            && !(self.options.binary_wanted)(&job.path)
-            && looks_binary(bytes)
-        {
+        } else if self.options.binary.skips(bytes, || job.path.to_string()) {
             // Counted, not listed: a history holds thousands of images.
             log.stats.skipped_binary += 1;
         } else {

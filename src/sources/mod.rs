@@ -27,10 +27,25 @@ pub struct WalkOptions {
     pub one_file_system: bool,
     pub threads: usize,
     pub max_file_size: u64,
-    pub include_binary: bool,
-    /// Binary files read anyway, by path: the credential databases a later
-    /// stage recognises (`key4.db`, `.mylogin.cnf`), set by the pipeline.
-    pub binary_wanted: fn(&str) -> bool,
+    pub binary: BinaryPolicy,
+}
+
+/// Which binary files (a NUL byte in the first 8 KiB) are read anyway.
+#[derive(Debug, Clone, Copy)]
+pub struct BinaryPolicy {
+    /// `--include-binary`: all of them.
+    pub include_all: bool,
+    /// By path: the credential databases a later stage recognises
+    /// (`key4.db`, `.mylogin.cnf`), set by the pipeline.
+    pub wanted: fn(&str) -> bool,
+}
+
+impl BinaryPolicy {
+    /// Whether `bytes` are skipped as binary; `path` (of the file they
+    /// came from) is asked for only when they look binary.
+    pub fn skips(&self, bytes: &[u8], path: impl FnOnce() -> String) -> bool {
+        !self.include_all && looks_binary(bytes) && !(self.wanted)(&path())
+    }
 }
 
 /// Facts about a blob that cost a read or a diff, so a source gives them

@@ -15,8 +15,8 @@ use std::path::Path;
 
 use rustix::fs::OFlags;
 
+use super::BinaryPolicy;
 use super::WalkOptions;
-use super::looks_binary;
 use super::text::decode_text;
 use crate::model::SkipReason;
 use crate::model::origin::display_path;
@@ -49,15 +49,14 @@ pub fn read_file(path: &Path, follow: bool, options: &WalkOptions) -> Result<Fil
             display_path(path)
         )
     });
-    let wanted = (options.binary_wanted)(&display_path(path));
-    let data = finish(bytes, options.include_binary || wanted)?;
+    let data = finish(bytes, &options.binary, || display_path(path))?;
     Ok(FileRead { data, changed })
 }
 
 /// A pipe or standard input: read up to the limit, then the same checks.
 pub fn read_stream(reader: impl Read, options: &WalkOptions) -> Result<Vec<u8>, SkipReason> {
     let bytes = read_bounded(reader, options.max_file_size, 0)?;
-    finish(bytes, options.include_binary)
+    finish(bytes, &options.binary, || "<stdin>".into())
 }
 
 fn unreadable(error: io::Error) -> SkipReason {
@@ -111,9 +110,13 @@ fn read_bounded(reader: impl Read, limit: u64, capacity: usize) -> Result<Vec<u8
 }
 
 /// Transcode UTF-16 (and drop a UTF-8 BOM), then refuse binaries.
-fn finish(bytes: Vec<u8>, include_binary: bool) -> Result<Vec<u8>, SkipReason> {
+fn finish(
+    bytes: Vec<u8>,
+    binary: &BinaryPolicy,
+    path: impl FnOnce() -> String,
+) -> Result<Vec<u8>, SkipReason> {
     let bytes = decode_text(bytes);
-    if !include_binary && looks_binary(&bytes) {
+    if binary.skips(&bytes, path) {
         return Err(SkipReason::Binary);
     }
     Ok(bytes)

@@ -17,7 +17,7 @@ use git2::{DiffOptions, ObjectType, Oid, Patch, Repository, Tree};
 
 use super::git::open_repository;
 use super::git_index::{self, CacheTree, IndexEntry, IndexFile};
-use super::{Batch, BlobContext, BlobSink, ReadLog, Scanned, looks_binary};
+use super::{Batch, BinaryPolicy, BlobContext, BlobSink, ReadLog, Scanned};
 use crate::model::{Origin, SkipReason};
 
 #[derive(Debug, Clone)]
@@ -26,9 +26,7 @@ pub struct StagedOptions {
     pub repo: PathBuf,
     pub whole_files: bool,
     pub max_file_size: u64,
-    pub include_binary: bool,
-    /// Binary files read anyway, by path (`WalkOptions::binary_wanted`).
-    pub binary_wanted: fn(&str) -> bool,
+    pub binary: BinaryPolicy,
 }
 
 /// One staged file: its index blob and the HEAD blob it replaces (if any).
@@ -254,7 +252,7 @@ fn scan_file<S: BlobSink>(
         log.skip(&origin, SkipReason::TooLarge { size, limit });
         return;
     }
-    if !options.include_binary && !(options.binary_wanted)(&file.path) && looks_binary(bytes) {
+    if options.binary.skips(bytes, || file.path.clone()) {
         log.skip(&origin, SkipReason::Binary);
         return;
     }
